@@ -1,0 +1,64 @@
+// This file is part of OpenCV project.
+// It is subject to the license terms in the LICENSE file found in the top-level directory
+// of this distribution and at http://opencv.org/license.html.
+
+#ifndef OPENCV_XAI_AUGMENTATION_HPP
+#define OPENCV_XAI_AUGMENTATION_HPP
+
+#include "opencv2/core.hpp"
+
+namespace cv {
+namespace xai {
+
+//! @addtogroup xai
+//! @{
+
+/** @brief Random affine views of an image: rotation, translation, optional scale and flip.
+
+Every warp is a 2x3 matrix about the centre of the frame. View 0 is always the identity. */
+struct CV_EXPORTS_W_SIMPLE AugmentationParams
+{
+    CV_WRAP AugmentationParams();
+
+    //! Number of views, the identity included (at least 1).
+    CV_PROP_RW int numAugmentations;
+    //! Rotation angles are drawn uniformly from [-maxAngle, maxAngle], in degrees.
+    CV_PROP_RW double maxAngle;
+    /** Shifts are drawn uniformly from [-maxShift, maxShift] per axis, as a fraction of the frame's
+        width (x) and height (y): 0.1 moves by up to a tenth of the frame. */
+    CV_PROP_RW double maxShift;
+    //! Scale factors are drawn uniformly from [minScale, maxScale] (both 1: no scaling).
+    CV_PROP_RW double minScale;
+    //! Upper end of the scale range.
+    CV_PROP_RW double maxScale;
+    //! Mirror half of the views horizontally, at random.
+    CV_PROP_RW bool horizontalFlip;
+    //! Seed of the cv::RNG that draws the views: the same seed gives the same views.
+    CV_PROP_RW int seed;
+    /** Border of the warped views: cv::BORDER_CONSTANT fills with the mean colour (zero after
+        normalisation, the same neutral value masking uses); cv::BORDER_REFLECT_101 reflects. */
+    CV_PROP_RW int borderMode;
+};
+
+/** @brief Draws the affine warps of the views of a frame.
+@param frameSize size of the frame the warps apply to (the network input).
+@param params how many views and how far they move.
+@param warps one CV_64F 2x3 matrix per view; the first is the identity.
+*/
+CV_EXPORTS_W void generateWarps(Size frameSize, const AugmentationParams& params, OutputArrayOfArrays warps);
+
+/** @brief Maps a map computed on a warped view back into the frame of the original view.
+@param map map of the warped view (CV_32FC1).
+@param warp the 2x3 warp that made the view (from the original frame to the view).
+@param unwarped the map in the original frame; pixels the view did not see are 0.
+@param validity optional CV_32F map of how much of each original pixel the view saw, in [0, 1]
+(the all-ones image mapped back the same way).
+*/
+CV_EXPORTS_W void unwarpMap(InputArray map, InputArray warp, OutputArray unwarped,
+                            OutputArray validity = noArray());
+
+//! @}
+
+}} // namespace cv::xai
+
+#endif // OPENCV_XAI_AUGMENTATION_HPP

@@ -1,0 +1,192 @@
+// This file is part of OpenCV project.
+// It is subject to the license terms in the LICENSE file found in the top-level directory
+// of this distribution and at http://opencv.org/license.html.
+
+#ifndef OPENCV_XAI_SCORE_CAM_HPP
+#define OPENCV_XAI_SCORE_CAM_HPP
+
+#include <functional>
+#include <vector>
+
+#include "opencv2/core.hpp"
+#include "opencv2/dnn.hpp"
+
+namespace cv {
+namespace xai {
+
+//! @addtogroup xai
+//! @{
+
+/** @brief How the score layer's output is read. */
+enum ScoreType
+{
+    //! Probabilities when the score layer is a Softmax layer, logits otherwise.
+    SCORE_AUTO = 0,
+    //! Unnormalised class scores: a softmax over classes is applied where probabilities are needed.
+    SCORE_LOGITS = 1,
+    //! Class probabilities (the net already ends in a softmax): never normalised again.
+    SCORE_PROBABILITIES = 2
+};
+
+/** @brief How the score of a masked input becomes the weight of its activation channel. */
+enum WeightMode
+{
+    //! Class probability of the masked input, as the official Score-CAM code does.
+    WEIGHT_PROBABILITY = 0,
+    //! Class probability of the masked input minus that of the unmasked input (Score-CAM's "CIC").
+    WEIGHT_PROBABILITY_INCREASE = 1,
+    /** Softmax over channels of the class logit of the masked inputs (the formula of the paper).
+        With probability outputs, log-probabilities stand in for the logits. */
+    WEIGHT_CHANNEL_SOFTMAX = 2,
+    //! The score layer's raw output for the class.
+    WEIGHT_RAW_SCORE = 3
+};
+
+/** @brief How weighted activation channels are combined into one map. */
+enum ChannelCombination
+{
+    //! Weighted sum of the channels (Score-CAM).
+    COMBINE_SUM = 0,
+    //! Maximum over the weighted channels: only to reproduce the reference script's figures.
+    COMBINE_MAX = 1
+};
+
+/** @brief Where a mask multiplies the input. */
+enum MaskSpace
+{
+    /** The normalised network input (after mean subtraction and scaling): a masked-out pixel
+        becomes the mean colour. */
+    MASK_NORMALIZED_INPUT = 0,
+    //! The raw pixels, before normalisation: a masked-out pixel becomes black.
+    MASK_RAW_PIXELS = 1
+};
+
+/** @brief Progress report: called after every network forward of a computation.
+
+@param done forwards done so far in the current call.
+@param total forwards the current call needs in all.
+@return false to cancel the computation; it then throws a cv::Exception with code cv::Error::StsError.
+*/
+typedef std::function<bool(int done, int total)> ProgressCallback;
+
+/** @brief Score-CAM: a gradient-free class activation map for any cv::dnn::Net.
+
+Each channel \f$A_k\f$ of a spatial (target) layer is upsampled to the network input size,
+normalised to [0, 1] and used as a mask on the input; the class score that the masked input
+earns weights the channel, and the saliency map is \f$ReLU(\sum_k w_k A_k)\f$ upsampled to the
+image @cite wang2020score.
+
+All masked inputs are scored in batches of Params::batchSize images of one constant shape, so one
+explanation costs \f$1 + \lceil M / B \rceil\f$ forwards for \f$M\f$ kept channels, whatever the
+number of classes explained.
+
+The object keeps a handle to the caller's net: copies of a cv::dnn::Net share one state. It sets
+the net's input, requests the target and score layers as outputs (which keeps those layers from
+being fused with what follows them) and, only when Params::backend and Params::target are set,
+changes the net's preferable backend and target. A Net is not thread-safe: use one object (and
+one net) per thread.
+*/
+class CV_EXPORTS_W ScoreCAM : public Algorithm
+{
+public:
+    /** @brief Parameters of Score-CAM. Defaults are set by the constructor. */
+    struct CV_EXPORTS_W_SIMPLE Params
+    {
+        CV_WRAP Params();
+
+        //! Network input size (width, height); an empty size uses the image's own size.
+        CV_PROP_RW Size inputSize;
+        //! Multiplier applied to the pixels after mean subtraction, as in cv::dnn::blobFromImage.
+        CV_PROP_RW double scale;
+        //! Mean subtracted from each channel (in the channel order after swapRB).
+        CV_PROP_RW Scalar mean;
+        //! Swap the first and third channels (BGR to RGB).
+        CV_PROP_RW bool swapRB;
+        //! Resize keeping the aspect ratio and crop the centre, instead of resizing to inputSize.
+        CV_PROP_RW bool crop;
+
+        /** Name of the explained (target) layer as cv::dnn::Net::getLayerNames reports it; empty
+            chooses automatically: the last layer whose output is 4-D with a spatial size above
+            1x1. Layers are visited in the net's order, so an activation that follows a
+            convolution is chosen over the convolution itself. */
+        CV_PROP_RW String targetLayer;
+        //! Name of the layer whose output holds the class scores; empty uses the net's (first) output.
+        CV_PROP_RW String scoreLayer;
+        //! How the score output is read: one of cv::xai::ScoreType.
+        CV_PROP_RW int scoreType;
+
+        //! Channel weighting: one of cv::xai::WeightMode.
+        CV_PROP_RW int weightMode;
+        //! Channel combination: one of cv::xai::ChannelCombination.
+        CV_PROP_RW int combination;
+        //! Where masks multiply the input: one of cv::xai::MaskSpace.
+        CV_PROP_RW int maskSpace;
+        /** Keep only this many channels, those with the largest spatial standard deviation
+            (Faster Score-CAM); 0 keeps all channels. Constant channels are never scored. */
+        CV_PROP_RW int maxChannels;
+        //! Number of masked images per forward. The last batch of a call is padded to this size.
+        CV_PROP_RW int batchSize;
+
+        /** Preferable backend (cv::dnn::Backend) applied to the net by create(); -1 leaves the net
+            as the caller configured it. CUDA without CUDA support in OpenCV, or without a device,
+            falls back to the CPU with one warning. */
+        CV_PROP_RW int backend;
+        //! Preferable target (cv::dnn::Target) applied with backend; -1 leaves the net unchanged.
+        CV_PROP_RW int target;
+    };
+
+    /** @brief Creates a Score-CAM explainer for a network.
+    @param net a loaded network; the object keeps a handle to it (see the class description).
+    @param params parameters, checked here.
+    */
+    CV_WRAP static Ptr<ScoreCAM> create(const dnn::Net& net, const ScoreCAM::Params& params = ScoreCAM::Params());
+
+    /** @brief Computes the saliency map of one class.
+    @param image 8-bit or 32-bit image with 1, 3 or 4 channels (4: alpha is dropped), in BGR order
+    unless Params::swapRB says otherwise.
+    @param classId class to explain; a negative value explains the top-1 class of the image.
+    @param saliency CV_32F map of the image's size in [0, 1]. A map that is zero everywhere stays
+    zero (see getEmptyMaps()).
+    */
+    CV_WRAP virtual void compute(InputArray image, int classId, OutputArray saliency) = 0;
+
+    /** @brief Computes the saliency maps of several classes from the same masked forwards.
+    @param image see compute().
+    @param classIds classes to explain; a negative id means the top-1 class.
+    @param saliency one CV_32F map per class id, in the same order.
+    */
+    CV_WRAP_AS(computeMulti) virtual void compute(InputArray image, const std::vector<int>& classIds,
+                                                  OutputArrayOfArrays saliency) = 0;
+
+    //! @brief Name of the target layer of the last computation (resolved when automatic).
+    CV_WRAP virtual String getTargetLayer() const = 0;
+    //! @brief Class ids explained by the last computation (top-1 requests resolved).
+    CV_WRAP virtual std::vector<int> getClassIds() const = 0;
+    //! @brief Number of cv::dnn::Net::forward calls of the last computation.
+    CV_WRAP virtual int getForwardCount() const = 0;
+    //! @brief Batch size actually used: Params::batchSize, or 1 after a net refused batches.
+    CV_WRAP virtual int getEffectiveBatchSize() const = 0;
+    /** @brief Per-channel weights of the last Score-CAM: a CV_32F matrix with one row per channel
+    of the target layer and one column per explained class; channels that were not scored (constant
+    or pruned) have weight 0. */
+    CV_WRAP virtual void getChannelWeights(OutputArray weights) const = 0;
+    //! @brief Indices (into the class list) of the maps of the last computation that were zero everywhere.
+    CV_WRAP virtual std::vector<int> getEmptyMaps() const = 0;
+    //! @brief Backend in effect (cv::dnn::Backend), or -1 when the net was left as the caller set it.
+    CV_WRAP virtual int getBackend() const = 0;
+    //! @brief Target in effect (cv::dnn::Target), or -1 when the net was left as the caller set it.
+    CV_WRAP virtual int getTarget() const = 0;
+    /** @brief Sets a callback called after every forward; returning false cancels the computation.
+    An empty function removes it. */
+    virtual void setProgressCallback(const ProgressCallback& callback) = 0;
+
+protected:
+    ScoreCAM();
+    virtual ~ScoreCAM();
+};
+
+//! @}
+
+}} // namespace cv::xai
+
+#endif // OPENCV_XAI_SCORE_CAM_HPP

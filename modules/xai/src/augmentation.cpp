@@ -1,0 +1,116 @@
+// This file is part of OpenCV project.
+// It is subject to the license terms in the LICENSE file found in the top-level directory
+// of this distribution and at http://opencv.org/license.html.
+
+#include "precomp.hpp"
+#include "augmentation_internal.hpp"
+
+namespace cv {
+namespace xai {
+
+AugmentationParams::AugmentationParams()
+    : numAugmentations(16), maxAngle(15.0), maxShift(0.1), minScale(1.0), maxScale(1.0),
+      horizontalFlip(false), seed(0), borderMode(BORDER_CONSTANT)
+{
+}
+
+void checkAugmentationParams(const AugmentationParams& p)
+{
+    CV_CheckGE(p.numAugmentations, 1, "AugmentationParams::numAugmentations: at least the identity view is needed");
+    CV_CheckGE(p.maxAngle, 0.0, "AugmentationParams::maxAngle must not be negative");
+    CV_CheckLE(p.maxAngle, 180.0, "AugmentationParams::maxAngle is in degrees, at most 180");
+    CV_CheckGE(p.maxShift, 0.0, "AugmentationParams::maxShift must not be negative");
+    CV_CheckLE(p.maxShift, 1.0, "AugmentationParams::maxShift is a fraction of the frame, at most 1");
+    CV_CheckGT(p.minScale, 0.0, "AugmentationParams::minScale must be positive");
+    CV_CheckLE(p.minScale, p.maxScale, "AugmentationParams: minScale must not exceed maxScale");
+    if (p.borderMode != BORDER_CONSTANT && p.borderMode != BORDER_REFLECT_101 && p.borderMode != BORDER_REFLECT &&
+        p.borderMode != BORDER_REPLICATE)
+        CV_Error(Error::StsBadArg, "AugmentationParams::borderMode: BORDER_CONSTANT, BORDER_REFLECT_101, "
+                                   "BORDER_REFLECT or BORDER_REPLICATE is expected");
+}
+
+bool isIdentityWarp(const Mat& warp)
+{
+    Mat w;
+    warp.convertTo(w, CV_64F);
+    const Matx23d id(1, 0, 0, 0, 1, 0);
+    return norm(w.reshape(1, 2), Mat(id), NORM_INF) == 0.0;
+}
+
+Mat checkWarp(InputArray warp)
+{
+    if (warp.empty() || warp.rows() != 2 || warp.cols() != 3 || warp.channels() != 1 ||
+        (warp.depth() != CV_32F && warp.depth() != CV_64F))
+        CV_Error(Error::StsBadArg, "a warp must be a 2x3 CV_32F or CV_64F matrix");
+    Mat w;
+    warp.getMat().convertTo(w, CV_64F);
+    if (!checkRange(w))
+        CV_Error(Error::StsBadArg, "a warp contains NaN or infinite values");
+    if (std::abs(determinant(w.colRange(0, 2))) < 1e-9)
+        CV_Error(Error::StsBadArg, "a warp must be invertible");
+    return w;
+}
+
+void generateWarps(Size frameSize, const AugmentationParams& params, OutputArrayOfArrays warps)
+{
+    checkAugmentationParams(params);
+    CV_Assert(frameSize.width > 0 && frameSize.height > 0);
+    const Point2f centre((frameSize.width - 1) * 0.5f, (frameSize.height - 1) * 0.5f);
+    RNG rng((uint64)(int64)params.seed);
+    std::vector<Mat> out(params.numAugmentations);
+    out[0] = Mat(Matx23d(1, 0, 0, 0, 1, 0), true);
+    for (int i = 1; i < params.numAugmentations; i++)
+    {
+        // Every view draws all its numbers, so one range's setting does not change the others' draws.
+        const double u_angle = rng.uniform(0., 1.), u_dx = rng.uniform(0., 1.), u_dy = rng.uniform(0., 1.);
+        const double u_scale = rng.uniform(0., 1.), u_flip = rng.uniform(0., 1.);
+        const double angle = (2 * u_angle - 1) * params.maxAngle;
+        const double dx = (2 * u_dx - 1) * params.maxShift * frameSize.width;
+        const double dy = (2 * u_dy - 1) * params.maxShift * frameSize.height;
+        const double scale = params.minScale + u_scale * (params.maxScale - params.minScale);
+        Matx33d m = Matx33d::eye();
+        Mat(getRotationMatrix2D(centre, angle, scale)).copyTo(Mat(m).rowRange(0, 2));
+        if (params.horizontalFlip && u_flip < 0.5)
+            m = m * Matx33d(-1, 0, 2 * centre.x, 0, 1, 0, 0, 0, 1);
+        m(0, 2) += dx;
+        m(1, 2) += dy;
+        out[i] = Mat(m).rowRange(0, 2).clone();
+    }
+    warps.create((int)out.size(), 1, CV_64F);
+    for (size_t i = 0; i < out.size(); i++)
+    {
+        warps.create(2, 3, CV_64F, (int)i);
+        out[i].copyTo(warps.getMat((int)i));
+    }
+}
+
+void warpView(const Mat& frame, const Mat& warp, Mat& view, int borderMode, const Scalar& borderValue)
+{
+    if (isIdentityWarp(warp))
+        frame.copyTo(view);
+    else
+        warpAffine(frame, view, warp, frame.size(), INTER_LINEAR, borderMode, borderValue);
+}
+
+void unwarpMap(InputArray map_, InputArray warp_, OutputArray unwarped, OutputArray validity)
+{
+    CV_CheckTypeEQ(map_.type(), CV_32FC1, "unwarpMap: a CV_32FC1 map is expected");
+    const Mat map = map_.getMat(), warp = checkWarp(warp_);
+    if (isIdentityWarp(warp))
+    {
+        map.copyTo(unwarped);
+        if (validity.needed())
+        {
+            validity.create(map.size(), CV_32F);
+            validity.setTo(Scalar::all(1.0));
+        }
+        return;
+    }
+    // WARP_INVERSE_MAP with the forward warp: each original pixel reads the view where it landed.
+    const int flags = INTER_LINEAR | WARP_INVERSE_MAP;
+    warpAffine(map, unwarped, warp, map.size(), flags, BORDER_CONSTANT, Scalar::all(0));
+    if (validity.needed())
+        warpAffine(Mat::ones(map.size(), CV_32F), validity, warp, map.size(), flags, BORDER_CONSTANT, Scalar::all(0));
+}
+
+}} // namespace cv::xai

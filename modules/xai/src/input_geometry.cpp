@@ -1,0 +1,96 @@
+// This file is part of OpenCV project.
+// It is subject to the license terms in the LICENSE file found in the top-level directory
+// of this distribution and at http://opencv.org/license.html.
+
+#include "precomp.hpp"
+#include "input_geometry.hpp"
+
+namespace cv {
+namespace xai {
+
+InputGeometry::InputGeometry(const ScoreCAM::Params& params)
+    : requested_(params.inputSize), scale_(params.scale), mean_(params.mean),
+      swapRB_(params.swapRB), crop_(params.crop)
+{
+    CV_CheckGE(requested_.width, 0, "Params::inputSize must not be negative");
+    CV_CheckGE(requested_.height, 0, "Params::inputSize must not be negative");
+    if ((requested_.width == 0) != (requested_.height == 0))
+        CV_Error(Error::StsBadArg, "Params::inputSize must have both sides positive, or be empty to use the image size");
+    if (scale_ == 0 || !std::isfinite(scale_))
+        CV_Error(Error::StsBadArg, "Params::scale must be a finite non-zero number");
+}
+
+Mat InputGeometry::toFrame(InputArray image)
+{
+    if (image.empty())
+        CV_Error(Error::StsBadArg, "the image is empty: an 8-bit or 32-bit image with 1, 3 or 4 channels is expected");
+    const int depth = image.depth(), cn = image.channels();
+    if (depth != CV_8U && depth != CV_32F)
+        CV_Error(Error::StsUnsupportedFormat, cv::format(
+            "unsupported image depth %s: CV_8U or CV_32F is expected", typeToString(image.type()).c_str()));
+    if (cn != 1 && cn != 3 && cn != 4)
+        CV_Error(Error::StsUnsupportedFormat, cv::format(
+            "unsupported number of image channels %d: 1, 3 or 4 is expected", cn));
+    if (image.dims() > 2)
+        CV_Error(Error::StsBadArg, "the image must be a 2-D Mat");
+
+    // Resize before converting and in the same order and rounding as cv::dnn::blobFromImage, so that
+    // the frame is the blob that function would give and the crop undone later is the crop done.
+    Mat img = image.getMat();
+    if (cn == 4)
+        cvtColor(img, img, COLOR_BGRA2BGR);
+    image_ = img.size();
+    frame_ = requested_.empty() ? image_ : requested_;
+    resized_ = frame_;
+    cropRect_ = Rect(Point(), frame_);
+    if (frame_ != image_)
+    {
+        if (crop_)
+        {
+            const float f = std::max(frame_.width / (float)image_.width, frame_.height / (float)image_.height);
+            resize(img, img, Size(), f, f, INTER_LINEAR);
+            resized_ = img.size();
+            cropRect_ = Rect((resized_.width - frame_.width) / 2, (resized_.height - frame_.height) / 2,
+                             frame_.width, frame_.height);
+            img = img(cropRect_);
+        }
+        else
+            resize(img, img, frame_, 0, 0, INTER_LINEAR);
+    }
+    Mat frame;
+    img.convertTo(frame, CV_32F);
+    if (swapRB_ && frame.channels() == 3)
+        cvtColor(frame, frame, COLOR_BGR2RGB);
+    return frame;
+}
+
+void InputGeometry::normalize(const Mat& rawFrame, std::vector<Mat>& planes) const
+{
+    // Subtract, then scale, as cv::dnn::blobFromImage does: the same float rounding.
+    split(rawFrame, planes);
+    for (size_t c = 0; c < planes.size(); c++)
+    {
+        subtract(planes[c], Scalar(mean_[(int)c]), planes[c]);
+        multiply(planes[c], Scalar(scale_), planes[c]);
+    }
+}
+
+void InputGeometry::toImage(const Mat& frameMap, Mat& imageMap) const
+{
+    CV_Assert(frameMap.type() == CV_32FC1 && frameMap.size() == frame_);
+    Mat resizedMap;
+    if (cropRect_.size() == resized_)
+        resizedMap = frameMap;
+    else
+    {
+        // The image outside the crop never reached the network: it gets no saliency.
+        resizedMap = Mat::zeros(resized_, CV_32F);
+        frameMap.copyTo(resizedMap(cropRect_));
+    }
+    if (resized_ == image_)
+        resizedMap.copyTo(imageMap);
+    else
+        resize(resizedMap, imageMap, image_, 0, 0, INTER_LINEAR);
+}
+
+}} // namespace cv::xai

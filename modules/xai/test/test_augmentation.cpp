@@ -1,0 +1,234 @@
+// This file is part of OpenCV project.
+// It is subject to the license terms in the LICENSE file found in the top-level directory
+// of this distribution and at http://opencv.org/license.html.
+
+#include "test_precomp.hpp"
+#include "test_common.hpp"
+
+namespace opencv_test { namespace {
+
+using namespace cv::xai;
+using namespace xai_test;
+
+xai::AugmentedScoreCAM::Params tinyAugmentedParams(int views)
+{
+    xai::AugmentedScoreCAM::Params p;
+    p.scoreCam.inputSize = Size(32, 32);
+    p.scoreCam.scale = 1.0 / 255;
+    p.scoreCam.mean = Scalar(10, 20, 30);
+    p.augmentation.numAugmentations = views;
+    p.augmentation.maxAngle = 20;
+    p.augmentation.maxShift = 0.1;
+    p.augmentation.seed = 42;
+    return p;
+}
+
+TEST(XAI_Augmentation, first_warp_is_identity_and_seed_decides_the_rest)
+{
+    AugmentationParams p;
+    p.numAugmentations = 8;
+    p.maxAngle = 30;
+    p.maxShift = 0.2;
+    p.minScale = 0.9;
+    p.maxScale = 1.1;
+    p.horizontalFlip = true;
+    p.seed = 5;
+    std::vector<Mat> a, b, c;
+    generateWarps(Size(64, 48), p, a);
+    generateWarps(Size(64, 48), p, b);
+    p.seed = 6;
+    generateWarps(Size(64, 48), p, c);
+    ASSERT_EQ(8u, a.size());
+    EXPECT_EQ(0.0, norm(a[0], Mat(Matx23d(1, 0, 0, 0, 1, 0)), NORM_INF));
+    int flips = 0;
+    for (size_t i = 0; i < a.size(); i++)
+    {
+        ASSERT_EQ(CV_64FC1, a[i].type());
+        EXPECT_EQ(0.0, norm(a[i], b[i], NORM_INF));
+        if (i > 0)
+        {
+            EXPECT_GT(norm(a[i], c[i], NORM_INF), 1e-3);
+        }
+        const Mat lin = a[i].colRange(0, 2);
+        const double det = determinant(lin);
+        flips += det < 0;
+        EXPECT_LE(std::abs(std::abs(det) - 1.0), 0.25); // scale within [0.9, 1.1] on both axes
+        // The centre moves by the shift alone: at most maxShift of the frame per axis.
+        const Matx23d m = a[i];
+        const Point2d centre(31.5, 23.5);
+        const Point2d moved(m(0, 0) * centre.x + m(0, 1) * centre.y + m(0, 2),
+                            m(1, 0) * centre.x + m(1, 1) * centre.y + m(1, 2));
+        EXPECT_LE(std::abs(moved.x - centre.x), 0.2 * 64 + 1e-9);
+        EXPECT_LE(std::abs(moved.y - centre.y), 0.2 * 48 + 1e-9);
+    }
+    EXPECT_GT(flips, 0);
+}
+
+TEST(XAI_Augmentation, unwarp_inverts_the_warp_away_from_the_border)
+{
+    // A smooth map, warped like a view and mapped back, returns to itself inside the valid region.
+    const Size size(64, 64);
+    Mat map(size, CV_32F);
+    for (int y = 0; y < size.height; y++)
+        for (int x = 0; x < size.width; x++)
+            map.at<float>(y, x) = (float)(0.5 + 0.5 * std::sin(x * 0.1) * std::cos(y * 0.07));
+    AugmentationParams p;
+    p.numAugmentations = 6;
+    p.maxAngle = 25;
+    p.maxShift = 0.1;
+    std::vector<Mat> warps;
+    generateWarps(size, p, warps);
+    for (size_t i = 0; i < warps.size(); i++)
+    {
+        Mat view, back, validity;
+        warpAffine(map, view, warps[i], size, INTER_LINEAR, BORDER_CONSTANT, Scalar::all(0));
+        unwarpMap(view, warps[i], back, validity);
+        ASSERT_EQ(size, validity.size());
+        double vmin, vmax;
+        minMaxLoc(validity, &vmin, &vmax);
+        EXPECT_LE(vmax, 1.0 + 1e-6);
+        EXPECT_GE(vmin, 0.0);
+        // Fully seen pixels, away from the edge of what the view saw and from the frame's own border
+        // (where the forward warp already blended in the border fill).
+        Mat seen = validity > 0.999f;
+        rectangle(seen, Rect(Point(), size), Scalar::all(0), 1);
+        erode(seen, seen, Mat(), Point(-1, -1), 2);
+        ASSERT_GT(countNonZero(seen), size.area() / 3) << "view " << i;
+        Mat diff;
+        absdiff(back, map, diff);
+        double maxErr = 0;
+        minMaxLoc(diff, NULL, &maxErr, NULL, NULL, seen);
+        EXPECT_LE(maxErr, i == 0 ? 0.0 : 0.02) << "view " << i;
+    }
+}
+
+TEST(XAI_Fusion, mean_is_validity_weighted_and_max_is_pixelwise)
+{
+    const Size size(4, 1);
+    Mat m1 = (Mat_<float>(1, 4) << 1, 1, 0.5f, 0), v1 = (Mat_<float>(1, 4) << 1, 1, 0.5f, 0);
+    Mat m2 = (Mat_<float>(1, 4) << 3, 0.5f, 0, 0), v2 = (Mat_<float>(1, 4) << 1, 1, 0, 0);
+    Ptr<MapFusion> mean = MapFusion::create(FUSION_MEAN), mx = MapFusion::create(FUSION_MAX);
+    mean->reset(size);
+    mx->reset(size);
+    mean->add(m1, v1);
+    mean->add(m2, v2);
+    mx->add(m1, v1);
+    mx->add(m2, v2);
+    Mat fm, fx;
+    mean->fuse(fm);
+    mx->fuse(fx);
+    EXPECT_EQ(2, mean->getViewCount());
+    EXPECT_FLOAT_EQ(2.0f, fm.at<float>(0));
+    EXPECT_FLOAT_EQ(0.75f, fm.at<float>(1));
+    EXPECT_FLOAT_EQ(1.0f, fm.at<float>(2)); // half seen, value 0.5 of a full 1
+    EXPECT_FLOAT_EQ(0.0f, fm.at<float>(3)); // never seen: 0, not NaN
+    EXPECT_FLOAT_EQ(3.0f, fx.at<float>(0));
+    EXPECT_FLOAT_EQ(1.0f, fx.at<float>(1));
+}
+
+TEST(XAI_AugmentedScoreCAM, identity_view_alone_equals_score_cam)
+{
+    TinyNetSpec spec;
+    const Mat image = randomImage(Size(41, 29), 3);
+    for (int fusion = FUSION_MEAN; fusion <= FUSION_MAX; fusion++)
+    {
+        xai::AugmentedScoreCAM::Params p = tinyAugmentedParams(1);
+        p.fusion = fusion;
+        Mat augmented, plain;
+        Ptr<xai::AugmentedScoreCAM> asc = xai::AugmentedScoreCAM::create(makeTinyNet(spec), p);
+        asc->compute(image, 1, augmented);
+        xai::ScoreCAM::create(makeTinyNet(spec), p.scoreCam)->compute(image, 1, plain);
+        EXPECT_EQ(0.0, maxAbsDiff(augmented, plain)) << "fusion " << fusion;
+        // The same single view as an explicit warp list.
+        std::vector<Mat> identity(1, Mat(Matx23d(1, 0, 0, 0, 1, 0)));
+        asc->setWarps(identity);
+        asc->compute(image, 1, augmented);
+        EXPECT_EQ(0.0, maxAbsDiff(augmented, plain));
+    }
+}
+
+TEST(XAI_AugmentedScoreCAM, same_seed_same_map_other_seed_other_views)
+{
+    TinyNetSpec spec;
+    const Mat image = randomImage(Size(32, 32), 8);
+    xai::AugmentedScoreCAM::Params p = tinyAugmentedParams(5);
+    Mat a, b, c;
+    Ptr<xai::AugmentedScoreCAM> asc = xai::AugmentedScoreCAM::create(makeTinyNet(spec), p);
+    asc->compute(image, 0, a);
+    xai::AugmentedScoreCAM::create(makeTinyNet(spec), p)->compute(image, 0, b);
+    EXPECT_EQ(0, norm(a, b, NORM_INF)) << "bitwise identical";
+    std::vector<Mat> warpsA, warpsC;
+    asc->getWarps(warpsA);
+    p.augmentation.seed = 43;
+    Ptr<xai::AugmentedScoreCAM> other = xai::AugmentedScoreCAM::create(makeTinyNet(spec), p);
+    other->compute(image, 0, c);
+    other->getWarps(warpsC);
+    ASSERT_EQ(5u, warpsA.size());
+    ASSERT_EQ(5u, warpsC.size());
+    EXPECT_GT(norm(warpsA[1], warpsC[1], NORM_INF), 1e-3);
+    EXPECT_GT(maxAbsDiff(a, c), 1e-4);
+}
+
+TEST(XAI_AugmentedScoreCAM, each_view_is_scored_with_its_own_activations)
+{
+    // A view that is the frame shifted by a whole number of conv strides has activations that are
+    // the frame's shifted by one cell: its map, mapped back, matches the plain map where both saw.
+    TinyNetSpec spec;
+    const Mat image = randomImage(Size(32, 32), 12);
+    xai::AugmentedScoreCAM::Params p = tinyAugmentedParams(1);
+    p.scoreCam.inputSize = Size(32, 32);
+    Ptr<xai::AugmentedScoreCAM> asc = xai::AugmentedScoreCAM::create(makeTinyNet(spec), p);
+    std::vector<Mat> shifted(1, Mat(Matx23d(1, 0, 4, 0, 1, 0)));
+    asc->setWarps(shifted);
+    Mat viaShift, plain;
+    asc->compute(image, 2, viaShift);
+    xai::ScoreCAM::create(makeTinyNet(spec), p.scoreCam)->compute(image, 2, plain);
+    EXPECT_GT(maxAbsDiff(viaShift, plain), 0.0) << "the view changed something";
+    // The shifted view cannot see the last 4 columns of the frame.
+    EXPECT_EQ(0, countNonZero(viaShift.colRange(28, 32)));
+}
+
+TEST(XAI_AugmentedScoreCAM, views_share_unmasked_forwards_and_memory_stays_bounded)
+{
+    TinyNetSpec spec;
+    spec.channels = 8;
+    const Mat image = randomImage(Size(32, 32), 4);
+    xai::AugmentedScoreCAM::Params p = tinyAugmentedParams(10);
+    p.scoreCam.batchSize = 4;
+    Ptr<xai::AugmentedScoreCAM> asc = xai::AugmentedScoreCAM::create(makeTinyNet(spec), p);
+    Mat map;
+    asc->compute(image, 3, map);
+    // ceil(10 / 4) unmasked batches + 10 views x ceil(8 / 4) masked batches, at most.
+    EXPECT_LE(asc->getForwardCount(), 3 + 10 * 2);
+    EXPECT_GE(asc->getForwardCount(), 3 + 10);
+    double mn, mx;
+    minMaxLoc(map, &mn, &mx);
+    EXPECT_TRUE(checkRange(map));
+    EXPECT_GE(mn, 0.0);
+    EXPECT_DOUBLE_EQ(1.0, mx);
+}
+
+TEST(XAI_AugmentedScoreCAM, fused_map_of_many_views_stays_close_to_score_cam)
+{
+    // Small rotations and shifts of a smooth net response: the fused map is a refinement of the
+    // plain one, not a different map.
+    TinyNetSpec spec;
+    spec.stride = 8;
+    const Mat image = randomImage(Size(64, 64), 21);
+    xai::AugmentedScoreCAM::Params p = tinyAugmentedParams(12);
+    p.scoreCam.inputSize = Size(64, 64);
+    p.augmentation.maxAngle = 10;
+    p.augmentation.maxShift = 0.05;
+    Mat fused, plain;
+    xai::AugmentedScoreCAM::create(makeTinyNet(spec), p)->compute(image, 0, fused);
+    xai::ScoreCAM::create(makeTinyNet(spec), p.scoreCam)->compute(image, 0, plain);
+    Mat a = fused.reshape(1, 1), b = plain.reshape(1, 1);
+    Scalar ma, sa, mb, sb;
+    meanStdDev(a, ma, sa);
+    meanStdDev(b, mb, sb);
+    const double r = (a - ma[0]).dot(b - mb[0]) / (a.cols * sa[0] * sb[0]);
+    EXPECT_GT(r, 0.8);
+    EXPECT_LT(r, 1.0 - 1e-6);
+}
+
+}} // namespace

@@ -1,0 +1,135 @@
+// This file is part of OpenCV project.
+// It is subject to the license terms in the LICENSE file found in the top-level directory
+// of this distribution and at http://opencv.org/license.html.
+
+#include "test_precomp.hpp"
+#include "test_common.hpp"
+
+namespace opencv_test { namespace {
+
+using namespace cv::xai;
+using namespace xai_test;
+
+xai::AugmentedScoreCAM::Params validParams()
+{
+    xai::AugmentedScoreCAM::Params p;
+    p.scoreCam.inputSize = Size(32, 24);
+    p.scoreCam.scale = 1.0 / 255;
+    p.augmentation.numAugmentations = 2;
+    return p;
+}
+
+//! Runs f and checks that it throws a cv::Exception whose message contains the expected words.
+template <typename F>
+void expectError(F f, const std::string& words)
+{
+    try
+    {
+        f();
+        ADD_FAILURE() << "no exception; expected one saying '" << words << "'";
+    }
+    catch (const cv::Exception& e)
+    {
+        EXPECT_NE(std::string::npos, e.msg.find(words)) << "message: " << e.msg;
+    }
+}
+
+void computeWith(const xai::AugmentedScoreCAM::Params& p, const Mat& image, int classId,
+                 const TinyNetSpec& spec = TinyNetSpec())
+{
+    Mat map;
+    xai::AugmentedScoreCAM::create(makeTinyNet(spec), p)->compute(image, classId, map);
+}
+
+TEST(XAI_BadInput, images)
+{
+    const xai::AugmentedScoreCAM::Params p = validParams();
+    expectError([&]() { computeWith(p, Mat(), 0); }, "image is empty");
+    expectError([&]() { computeWith(p, Mat(20, 20, CV_16UC3, Scalar::all(1)), 0); }, "unsupported image depth");
+    expectError([&]() { computeWith(p, Mat(20, 20, CV_8UC2, Scalar::all(1)), 0); }, "number of image channels");
+}
+
+TEST(XAI_BadInput, layers)
+{
+    const Mat image = randomImage(Size(32, 24), 1);
+    xai::AugmentedScoreCAM::Params p = validParams();
+    p.scoreCam.targetLayer = "no_such_layer";
+    expectError([&]() { computeWith(p, image, 0); }, "unknown target layer 'no_such_layer'");
+    p = validParams();
+    p.scoreCam.scoreLayer = "nope";
+    expectError([&]() { computeWith(p, image, 0); }, "unknown score layer 'nope'");
+    p = validParams();
+    p.scoreCam.targetLayer = "fc"; // 2-D output
+    expectError([&]() { computeWith(p, image, 0); }, "does not give a 4-D");
+    p = validParams();
+    p.scoreCam.targetLayer = "pool"; // 4-D but 1x1
+    expectError([&]() { computeWith(p, image, 0); }, "spatial size above 1x1");
+    p = validParams();
+    p.scoreCam.scoreLayer = tinyTargetLayer(); // spatial scores
+    expectError([&]() { computeWith(p, image, 0); }, "is not a vector per image");
+}
+
+TEST(XAI_BadInput, net_without_spatial_layer)
+{
+    dnn::Net net;
+    dnn::LayerParams fc;
+    fc.set("num_output", 3);
+    fc.set("bias_term", false);
+    fc.blobs.push_back(Mat::ones(3, 3 * 8 * 8, CV_32F));
+    net.addLayerToPrev("fc", "InnerProduct", fc);
+    xai::AugmentedScoreCAM::Params p = validParams();
+    p.scoreCam.inputSize = Size(8, 8);
+    Mat map;
+    Ptr<xai::AugmentedScoreCAM> asc = xai::AugmentedScoreCAM::create(net, p);
+    expectError([&]() { asc->compute(randomImage(Size(8, 8), 1), 0, map); }, "no layer with a 4-D output");
+}
+
+TEST(XAI_BadInput, class_ids)
+{
+    const Mat image = randomImage(Size(32, 24), 1);
+    expectError([&]() { computeWith(validParams(), image, 5); }, "class id 5 is out of range");
+    expectError([&]() { computeWith(validParams(), image, 1000); }, "the net scores 5 classes");
+    Ptr<xai::ScoreCAM> cam = xai::ScoreCAM::create(makeTinyNet(TinyNetSpec()), validParams().scoreCam);
+    std::vector<Mat> maps;
+    expectError([&]() { cam->compute(image, std::vector<int>(), maps); }, "no class to explain");
+}
+
+TEST(XAI_BadInput, parameters)
+{
+    const dnn::Net net = makeTinyNet(TinyNetSpec());
+    struct Case { const char* words; void (*change)(xai::AugmentedScoreCAM::Params&); };
+    const Case cases[] = {
+        { "numAugmentations", [](xai::AugmentedScoreCAM::Params& p) { p.augmentation.numAugmentations = 0; } },
+        { "batchSize", [](xai::AugmentedScoreCAM::Params& p) { p.scoreCam.batchSize = 0; } },
+        { "maxAngle", [](xai::AugmentedScoreCAM::Params& p) { p.augmentation.maxAngle = -1; } },
+        { "maxShift", [](xai::AugmentedScoreCAM::Params& p) { p.augmentation.maxShift = -0.1; } },
+        { "maxChannels", [](xai::AugmentedScoreCAM::Params& p) { p.scoreCam.maxChannels = -2; } },
+        { "weightMode", [](xai::AugmentedScoreCAM::Params& p) { p.scoreCam.weightMode = 9; } },
+        { "unknown fusion method", [](xai::AugmentedScoreCAM::Params& p) { p.fusion = 7; } },
+        { "minScale", [](xai::AugmentedScoreCAM::Params& p) { p.augmentation.minScale = 0; } },
+        { "scale", [](xai::AugmentedScoreCAM::Params& p) { p.scoreCam.scale = 0; } },
+        { "inputSize", [](xai::AugmentedScoreCAM::Params& p) { p.scoreCam.inputSize = Size(0, 5); } },
+        { "do not match", [](xai::AugmentedScoreCAM::Params& p) { p.scoreCam.backend = dnn::DNN_BACKEND_CUDA;
+                                                                  p.scoreCam.target = dnn::DNN_TARGET_CPU; } },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+    {
+        xai::AugmentedScoreCAM::Params p = validParams();
+        cases[i].change(p);
+        expectError([&]() { xai::AugmentedScoreCAM::create(net, p); }, cases[i].words);
+    }
+    expectError([&]() { xai::AugmentedScoreCAM::create(dnn::Net(), validParams()); }, "net is empty");
+}
+
+TEST(XAI_BadInput, warps)
+{
+    Ptr<xai::AugmentedScoreCAM> asc = xai::AugmentedScoreCAM::create(makeTinyNet(TinyNetSpec()), validParams());
+    std::vector<Mat> bad(1, Mat::eye(3, 3, CV_64F));
+    expectError([&]() { asc->setWarps(bad); }, "2x3");
+    bad[0] = Mat::zeros(2, 3, CV_64F);
+    expectError([&]() { asc->setWarps(bad); }, "invertible");
+    Mat out;
+    expectError([&]() { unwarpMap(Mat(4, 4, CV_8U, Scalar(1)), Mat(Matx23d(1, 0, 0, 0, 1, 0)), out); }, "CV_32FC1");
+}
+
+}} // namespace

@@ -1,0 +1,61 @@
+// This file is part of OpenCV project.
+// It is subject to the license terms in the LICENSE file found in the top-level directory
+// of this distribution and at http://opencv.org/license.html.
+
+#ifndef OPENCV_XAI_TEST_COMMON_HPP
+#define OPENCV_XAI_TEST_COMMON_HPP
+
+#include "test_precomp.hpp"
+
+namespace opencv_test {
+namespace xai_test {
+
+using namespace cv;
+
+//! Shape of the tiny test nets: conv (kernel = stride) -> ReLU -> global average -> fully connected.
+struct TinyNetSpec
+{
+    int inputChannels = 3;
+    int channels = 6;           //!< K, channels of the target layer
+    int stride = 4;             //!< the conv's kernel and stride
+    int classes = 5;
+    bool softmax = false;       //!< end in a Softmax layer
+    int constantChannel = -1;   //!< this channel's filter is zero, so its activation is constant
+    uint64 seed = 1;
+    bool flattenToOneRow = false; //!< reshape scores to 1 x (N*C): a net that refuses batches
+};
+
+//! A small classifier built with Net::addLayerToPrev; the same spec gives the same weights.
+dnn::Net makeTinyNet(const TinyNetSpec& spec);
+
+//! Name of the tiny net's target (ReLU) layer and score layer.
+inline String tinyTargetLayer() { return "relu1"; }
+
+//! Largest absolute difference between two arrays.
+inline double maxAbsDiff(InputArray a, InputArray b) { return cv::norm(a, b, NORM_INF); }
+
+//! A random 8-bit BGR image.
+Mat randomImage(Size size, uint64 seed);
+
+struct ReferenceOptions
+{
+    Size inputSize;
+    double scale = 1.0;
+    Scalar mean;
+    String targetLayer;
+    String scoreLayer;
+    bool probabilities = false;   //!< the score output is a softmax already
+};
+
+/** Score-CAM written plainly from the paper, for comparison: one forward per channel, every channel
+    upsampled separately, probability weights. Returns the map at the image size in [0, 1] and the
+    weights (one per channel). */
+Mat referenceScoreCAM(dnn::Net net, const Mat& image, int classId, const ReferenceOptions& options,
+                      std::vector<float>* weights = NULL);
+
+//! Path of a file of the project's data (samples/data), or empty when the data is not available.
+String findXaiData(const String& name);
+
+}} // namespace opencv_test::xai_test
+
+#endif // OPENCV_XAI_TEST_COMMON_HPP
