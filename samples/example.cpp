@@ -16,6 +16,7 @@ int main(int argc, char** argv)
     }
     try
     {
+        // [readme-example]
         cv::dnn::Net net = cv::dnn::readNet(argv[1]);
         cv::Mat image = cv::imread(argv[2]);
 
@@ -36,6 +37,7 @@ int main(int argc, char** argv)
         cv::applyColorMap(heat, heat, cv::COLORMAP_JET);
         cv::addWeighted(image, 0.5, heat, 0.5, 0, overlay);
         cv::imwrite(argc > 3 ? argv[3] : "saliency.png", overlay);
+        // [readme-example]
     }
     catch (const cv::Exception& e)
     {

@@ -26,6 +26,9 @@ void checkParams(const AugmentedScoreCAM::Params& p)
     const ScoreCAM::Params& s = p.scoreCam;
     CV_CheckGE(s.batchSize, 1, "Params::batchSize must be at least 1");
     CV_CheckGE(s.maxChannels, 0, "Params::maxChannels must be 0 (all channels) or positive");
+    if (!(s.skipSpreadFraction >= 0 && s.skipSpreadFraction < 1))
+        CV_Error(Error::StsOutOfRange, cv::format(
+            "Params::skipSpreadFraction is %g: a fraction in [0, 1) is expected", s.skipSpreadFraction));
     CV_CheckGE(s.scoreType, (int)SCORE_AUTO, "Params::scoreType: one of cv::xai::ScoreType is expected");
     CV_CheckLE(s.scoreType, (int)SCORE_PROBABILITIES, "Params::scoreType: one of cv::xai::ScoreType is expected");
     CV_CheckGE(s.weightMode, (int)WEIGHT_PROBABILITY, "Params::weightMode: one of cv::xai::WeightMode is expected");
@@ -281,7 +284,7 @@ void Explainer::explainView(const FrameView& view, const Mat& activations, const
     const int K = activations.size[0];
 
     // 3. Masked scoring: one masked input per kept channel of this view's own activations.
-    const std::vector<int> channels = selectChannels(activations, p.maxChannels);
+    const std::vector<int> channels = selectChannels(activations, p.maxChannels, p.skipSpreadFraction);
     const int batch = scorer_->capacity();
     const int M = p.maxChannels > 0 ? std::min(p.maxChannels, K) : K;
     plannedForwards_ -= (M + batch - 1) / batch - ((int)channels.size() + batch - 1) / batch;

@@ -20,10 +20,11 @@ static bool isConstant(double minVal, double maxVal)
     return maxVal - minVal <= 1e-6 * std::max(1.0, std::max(std::abs(minVal), std::abs(maxVal)));
 }
 
-std::vector<int> selectChannels(const Mat& activations, int maxChannels)
+std::vector<int> selectChannels(const Mat& activations, int maxChannels, double skipSpreadFraction)
 {
     const int K = activations.size[0];
-    std::vector<std::pair<double, int> > spread;
+    std::vector<std::pair<double, int> > spread; // (-stddev, channel): ascending = largest spread first
+    double total = 0;
     for (int k = 0; k < K; k++)
     {
         const Mat a = activationChannel(activations, k);
@@ -33,16 +34,22 @@ std::vector<int> selectChannels(const Mat& activations, int maxChannels)
             continue;
         Scalar mean, stddev;
         meanStdDev(a, mean, stddev);
-        spread.push_back(std::make_pair(-stddev[0], k)); // ascending order = largest spread first
+        spread.push_back(std::make_pair(-stddev[0], k));
+        total += stddev[0];
     }
-    if (maxChannels > 0 && (int)spread.size() > maxChannels)
+    // Ties are broken by channel index, so the choice is deterministic.
+    std::sort(spread.begin(), spread.end());
+    size_t keep = spread.size();
+    if (skipSpreadFraction > 0)
     {
-        // Ties are broken by channel index, so the choice is deterministic.
-        std::partial_sort(spread.begin(), spread.begin() + maxChannels, spread.end());
-        spread.resize(maxChannels);
+        double skipped = 0;
+        while (keep > 1 && skipped - spread[keep - 1].first <= skipSpreadFraction * total)
+            skipped -= spread[--keep].first;
     }
+    if (maxChannels > 0)
+        keep = std::min(keep, (size_t)maxChannels);
     std::vector<int> channels;
-    for (size_t i = 0; i < spread.size(); i++)
+    for (size_t i = 0; i < keep; i++)
         channels.push_back(spread[i].second);
     std::sort(channels.begin(), channels.end());
     return channels;

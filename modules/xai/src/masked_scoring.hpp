@@ -22,10 +22,11 @@ struct FrameView
 //! Channel k of K x h x w activations, as an h x w matrix (no copy).
 Mat activationChannel(const Mat& activations, int k);
 
-/** Channels worth a forward: those that are not constant (a constant channel's mask is 0/0; it
-    gets weight 0), and of those the maxChannels (0: all) with the largest spatial standard
-    deviation, in channel order. */
-std::vector<int> selectChannels(const Mat& activations, int maxChannels);
+/** Channels worth a forward, in channel order: those that are not constant (a constant channel's
+    mask is 0/0; it gets weight 0), without the weakest ones whose spatial standard deviations add
+    up to at most skipSpreadFraction of the total, and of those the maxChannels (0: all) with the
+    largest standard deviation. */
+std::vector<int> selectChannels(const Mat& activations, int maxChannels, double skipSpreadFraction);
 
 /** Scores the view masked by each selected channel's upsampled activation, normalised to [0, 1].
     Masks are built straight into the scorer's reused blob, a batch at a time, so memory does not

@@ -12,7 +12,7 @@ ScoreCAM::Params::Params()
     : inputSize(), scale(1.0), mean(), swapRB(false), crop(false),
       targetLayer(), scoreLayer(), scoreType(SCORE_AUTO),
       weightMode(WEIGHT_PROBABILITY), combination(COMBINE_SUM), maskSpace(MASK_NORMALIZED_INPUT),
-      maxChannels(0), batchSize(16), backend(-1), target(-1)
+      maxChannels(0), skipSpreadFraction(0.0), batchSize(16), backend(-1), target(-1)
 {
 }
 

@@ -39,15 +39,15 @@ TEST(XAI_Augmentation, first_warp_is_identity_and_seed_decides_the_rest)
     p.seed = 6;
     generateWarps(Size(64, 48), p, c);
     ASSERT_EQ(8u, a.size());
-    EXPECT_EQ(0.0, norm(a[0], Mat(Matx23d(1, 0, 0, 0, 1, 0)), NORM_INF));
+    EXPECT_EQ(0.0, cv::norm(a[0], Mat(Matx23d(1, 0, 0, 0, 1, 0)), NORM_INF));
     int flips = 0;
     for (size_t i = 0; i < a.size(); i++)
     {
         ASSERT_EQ(CV_64FC1, a[i].type());
-        EXPECT_EQ(0.0, norm(a[i], b[i], NORM_INF));
+        EXPECT_EQ(0.0, cv::norm(a[i], b[i], NORM_INF));
         if (i > 0)
         {
-            EXPECT_GT(norm(a[i], c[i], NORM_INF), 1e-3);
+            EXPECT_GT(cv::norm(a[i], c[i], NORM_INF), 1e-3);
         }
         const Mat lin = a[i].colRange(0, 2);
         const double det = determinant(lin);
@@ -156,7 +156,7 @@ TEST(XAI_AugmentedScoreCAM, same_seed_same_map_other_seed_other_views)
     Ptr<xai::AugmentedScoreCAM> asc = xai::AugmentedScoreCAM::create(makeTinyNet(spec), p);
     asc->compute(image, 0, a);
     xai::AugmentedScoreCAM::create(makeTinyNet(spec), p)->compute(image, 0, b);
-    EXPECT_EQ(0, norm(a, b, NORM_INF)) << "bitwise identical";
+    EXPECT_EQ(0, cv::norm(a, b, NORM_INF)) << "bitwise identical";
     std::vector<Mat> warpsA, warpsC;
     asc->getWarps(warpsA);
     p.augmentation.seed = 43;
@@ -165,7 +165,7 @@ TEST(XAI_AugmentedScoreCAM, same_seed_same_map_other_seed_other_views)
     other->getWarps(warpsC);
     ASSERT_EQ(5u, warpsA.size());
     ASSERT_EQ(5u, warpsC.size());
-    EXPECT_GT(norm(warpsA[1], warpsC[1], NORM_INF), 1e-3);
+    EXPECT_GT(cv::norm(warpsA[1], warpsC[1], NORM_INF), 1e-3);
     EXPECT_GT(maxAbsDiff(a, c), 1e-4);
 }
 

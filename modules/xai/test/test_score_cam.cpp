@@ -231,7 +231,7 @@ TEST(XAI_ScoreCAM, weight_modes_follow_their_definitions)
     dnn::Net net = makeTinyNet(spec);
     net.setInput(dnn::blobFromImage(image, p.scale, p.inputSize, p.mean));
     Mat logits = net.forward().reshape(1, 1), prob;
-    exp(logits - norm(logits, NORM_INF), prob);
+    exp(logits - cv::norm(logits, NORM_INF), prob);
     prob /= sum(prob)[0];
     // Constant channels are not scored and weigh 0 in every mode; compare the scored ones.
     std::vector<float> raw;
@@ -249,7 +249,7 @@ TEST(XAI_ScoreCAM, weight_modes_follow_their_definitions)
     // baseline: softmax_k(s_k - s_unmasked) == softmax_k(s_k).
     EXPECT_NEAR(1.0, sum(w[WEIGHT_CHANNEL_SOFTMAX])[0], 1e-5);
     Mat shifted = Mat(raw, true) - logits.at<float>(1), expected;
-    exp(shifted - norm(shifted, NORM_INF), expected);
+    exp(shifted - cv::norm(shifted, NORM_INF), expected);
     expected /= sum(expected)[0];
     for (size_t i = 0; i < scoredChannels.size(); i++)
         EXPECT_NEAR(expected.at<float>((int)i), w[WEIGHT_CHANNEL_SOFTMAX].at<float>(scoredChannels[i]), 1e-6);
@@ -362,6 +362,60 @@ TEST(XAI_ScoreCAM, cuda_request_without_cuda_falls_back_to_cpu)
 
     xai::ScoreCAM::Params untouched = tinyParams();
     EXPECT_EQ(-1, xai::ScoreCAM::create(makeTinyNet(TinyNetSpec()), untouched)->getBackend());
+}
+
+}} // namespace
+
+namespace opencv_test { namespace {
+
+TEST(XAI_ScoreCAM, skip_spread_fraction_drops_only_the_weakest_channels)
+{
+    using namespace xai_test;
+    TinyNetSpec spec;
+    spec.channels = 24;
+    const Mat image = randomImage(Size(48, 48), 37);
+    xai::ScoreCAM::Params p;
+    p.inputSize = Size(48, 48);
+    p.scale = 1.0 / 255;
+    p.batchSize = 1;
+    Mat all, some;
+    Ptr<xai::ScoreCAM> full = xai::ScoreCAM::create(makeTinyNet(spec), p);
+    full->compute(image, 0, all);
+    p.skipSpreadFraction = 0.1;
+    Ptr<xai::ScoreCAM> cam = xai::ScoreCAM::create(makeTinyNet(spec), p);
+    cam->compute(image, 0, some);
+    EXPECT_LT(cam->getForwardCount(), full->getForwardCount());
+
+    // The skipped channels are those of smallest spatial deviation, and they add up to at most 10%.
+    dnn::Net net = makeTinyNet(spec);
+    net.setInput(dnn::blobFromImage(image, p.scale, p.inputSize));
+    const Mat A = net.forward(tinyTargetLayer());
+    Mat wAll, wSome;
+    full->getChannelWeights(wAll);
+    cam->getChannelWeights(wSome);
+    double skipped = 0, total = 0, maxSkipped = 0, minKept = DBL_MAX;
+    for (int k = 0; k < spec.channels; k++)
+    {
+        Scalar mean, sd;
+        meanStdDev(Mat(A.size[2], A.size[3], CV_32F, (void*)A.ptr<float>(0, k)), mean, sd);
+        total += sd[0];
+        if (wAll.at<float>(k) == 0)
+            continue; // constant: never scored
+        if (wSome.at<float>(k) == 0)
+        {
+            skipped += sd[0];
+            maxSkipped = std::max(maxSkipped, sd[0]);
+        }
+        else
+        {
+            minKept = std::min(minKept, sd[0]);
+            EXPECT_EQ(wAll.at<float>(k), wSome.at<float>(k)) << "kept channels keep their weights";
+        }
+    }
+    EXPECT_GT(skipped, 0.0);
+    EXPECT_LE(skipped, 0.1 * total + 1e-9);
+    EXPECT_LE(maxSkipped, minKept);
+    EXPECT_LT(maxAbsDiff(all, some), 0.25);
 }
 
 }} // namespace

@@ -124,6 +124,12 @@ public:
         /** Keep only this many channels, those with the largest spatial standard deviation
             (Faster Score-CAM); 0 keeps all channels. Constant channels are never scored. */
         CV_PROP_RW int maxChannels;
+        /** Skip the channels of smallest spatial standard deviation whose deviations add up to at
+            most this fraction of the sum over all channels (0: score every non-constant channel).
+            With probability weights (at most 1) the skipped channels could move the map by about
+            this fraction at most, while on ReLU layers they are often a large share of the
+            channels. Applied before maxChannels. */
+        CV_PROP_RW double skipSpreadFraction;
         //! Number of masked images per forward. The last batch of a call is padded to this size.
         CV_PROP_RW int batchSize;
 
