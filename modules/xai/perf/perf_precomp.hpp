@@ -9,4 +9,8 @@
 #include "opencv2/dnn.hpp"
 #include "opencv2/xai.hpp"
 
+namespace opencv_test {
+using namespace perf;
+}
+
 #endif // OPENCV_XAI_PERF_PRECOMP_HPP
