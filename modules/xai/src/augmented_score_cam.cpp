@@ -41,21 +41,25 @@ void checkParams(const AugmentedScoreCAM::Params& p)
     MapFusion::create(p.fusion); // throws on an unknown method
 }
 
-//! Classes to explain: negative ids become the top-1 class of the unmasked image.
+//! Classes to explain: a negative id -k becomes the k-th most likely class of the unmasked image.
 std::vector<int> resolveClasses(const std::vector<int>& requested, const Mat& baseScores)
 {
     const int numClasses = baseScores.cols;
-    Point top;
-    minMaxLoc(baseScores, NULL, NULL, NULL, &top);
+    std::vector<int> ranked(numClasses);
+    for (int c = 0; c < numClasses; c++)
+        ranked[c] = c;
+    // Stable: equal scores keep the lower id first, so ranks are deterministic.
+    std::stable_sort(ranked.begin(), ranked.end(),
+                     [&](int a, int b) { return baseScores.at<float>(a) > baseScores.at<float>(b); });
     std::vector<int> classes;
     for (size_t i = 0; i < requested.size(); i++)
     {
-        const int c = requested[i] < 0 ? top.x : requested[i];
-        if (c >= numClasses)
+        const int id = requested[i];
+        if (id >= numClasses || -id > numClasses)
             CV_Error(Error::StsOutOfRange, cv::format(
-                "class id %d is out of range: the net scores %d classes (ids 0 to %d, or -1 for the top-1 class)",
-                c, numClasses, numClasses - 1));
-        classes.push_back(c);
+                "class id %d is out of range: the net scores %d classes (ids 0 to %d, or -1 to -%d for the "
+                "most likely ones)", id, numClasses, numClasses - 1, numClasses));
+        classes.push_back(id < 0 ? ranked[-id - 1] : id);
     }
     return classes;
 }
@@ -124,6 +128,13 @@ public:
     int getForwardCount() const CV_OVERRIDE { return forwards_; }
     int getEffectiveBatchSize() const CV_OVERRIDE { return scorer_ ? scorer_->capacity() : params_.scoreCam.batchSize; }
     void getChannelWeights(OutputArray weights) const CV_OVERRIDE { weights_.copyTo(weights); }
+    void getScores(OutputArray scores, bool probabilities) const CV_OVERRIDE
+    {
+        if (!probabilities || probabilities_ || baseScores_.empty())
+            baseScores_.copyTo(scores);
+        else
+            softmaxRows(baseScores_).copyTo(scores);
+    }
     std::vector<int> getEmptyMaps() const CV_OVERRIDE { return emptyMaps_; }
     int getBackend() const CV_OVERRIDE { return backend_; }
     int getTarget() const CV_OVERRIDE { return target_; }
@@ -161,6 +172,7 @@ private:
 
     // Results of the last computation.
     std::vector<int> classes_;
+    Mat baseScores_; // of the identity view
     std::vector<Mat> lastWarps_;
     Mat weights_;
     std::vector<int> emptyMaps_;
@@ -212,6 +224,8 @@ void Explainer::compute(InputArray image, const std::vector<int>& requested, Out
     forwards_ = 0;
     plannedForwards_ = 0;
     emptyMaps_.clear();
+    classes_.clear();
+    baseScores_.release();
     std::vector<Ptr<MapFusion> > fusions;
 
     // Views go through the net a batch at a time: their unmasked inputs share one forward (the
@@ -238,7 +252,8 @@ void Explainer::compute(InputArray image, const std::vector<int>& requested, Out
                      "output with a spatial size above 1x1; choose a convolutional layer as Params::targetLayer");
         if (first == 0)
         {
-            classes_ = resolveClasses(requested, baseScores.row(0));
+            baseScores_ = baseScores.row(0).clone();
+            classes_ = resolveClasses(requested, baseScores_);
             for (size_t c = 0; c < classes_.size(); c++)
             {
                 fusions.push_back(MapFusion::create(params_.fusion));

@@ -35,9 +35,13 @@ void applyBackend(dnn::Net& net, int& backend, int& target)
         const int devices = compiled ? cuda::getCudaEnabledDeviceCount() : 0;
         if (!compiled || devices <= 0)
         {
-            CV_LOG_WARNING(NULL, "xai: CUDA was requested but " << (compiled ? "no CUDA device was found" :
-                           "this OpenCV was built without CUDA support for that target")
-                           << "; running on the CPU (DNN_BACKEND_OPENCV, DNN_TARGET_CPU)");
+            // Once per process: a program that makes several explainers says it once.
+            static bool warned = false;
+            if (!warned)
+                CV_LOG_WARNING(NULL, "xai: CUDA was requested but " << (compiled ? "no CUDA device was found" :
+                               "this OpenCV was built without CUDA support for that target")
+                               << "; running on the CPU (DNN_BACKEND_OPENCV, DNN_TARGET_CPU)");
+            warned = true;
             backend = dnn::DNN_BACKEND_OPENCV;
             target = dnn::DNN_TARGET_CPU;
         }
@@ -62,6 +66,15 @@ String resolveTargetLayer(const dnn::Net& net, const String& requested, const st
         checkLayerExists(net, requested, "target layer");
         return requested;
     }
+    return findTargetLayer(net, inputShape);
+}
+
+String findTargetLayer(const dnn::Net& net, const std::vector<int>& inputShape)
+{
+    if (net.empty())
+        CV_Error(Error::StsBadArg, "the net is empty: load a model with cv::dnn::readNet first");
+    if (inputShape.size() != 4)
+        CV_Error(Error::StsBadArg, "the input shape must be N x C x H x W");
     std::vector<int> ids;
     std::vector<std::vector<dnn::MatShape> > inShapes, outShapes;
     try

@@ -419,3 +419,46 @@ TEST(XAI_ScoreCAM, skip_spread_fraction_drops_only_the_weakest_channels)
 }
 
 }} // namespace
+
+namespace opencv_test { namespace {
+
+TEST(XAI_ScoreCAM, negative_ids_rank_classes_and_scores_are_exposed)
+{
+    using namespace xai_test;
+    TinyNetSpec spec;
+    const Mat image = randomImage(Size(32, 24), 41);
+    const xai::ScoreCAM::Params p = tinyParams();
+    dnn::Net net = makeTinyNet(spec);
+    net.setInput(dnn::blobFromImage(image, p.scale, p.inputSize, p.mean));
+    const Mat logits = net.forward().reshape(1, 1).clone();
+
+    Ptr<xai::ScoreCAM> cam = xai::ScoreCAM::create(makeTinyNet(spec), p);
+    std::vector<Mat> maps;
+    cam->compute(image, std::vector<int>{ -1, -2, -5 }, maps);
+    const std::vector<int> ids = cam->getClassIds();
+    ASSERT_EQ(3u, ids.size());
+    Mat raw, prob;
+    cam->getScores(raw, false);
+    cam->getScores(prob);
+    EXPECT_LE(maxAbsDiff(raw, logits), 1e-5);
+    EXPECT_NEAR(1.0, sum(prob)[0], 1e-5);
+    // -1 is the best class, -2 the second, -5 the worst of 5.
+    std::vector<float> sorted(logits.begin<float>(), logits.end<float>());
+    std::sort(sorted.rbegin(), sorted.rend());
+    EXPECT_EQ(sorted[0], logits.at<float>(ids[0]));
+    EXPECT_EQ(sorted[1], logits.at<float>(ids[1]));
+    EXPECT_EQ(sorted[4], logits.at<float>(ids[2]));
+    EXPECT_GT(prob.at<float>(ids[0]), prob.at<float>(ids[1]));
+    EXPECT_THROW(cam->compute(image, -6, maps[0]), cv::Exception);
+}
+
+TEST(XAI_ScoreCAM, find_target_layer_is_the_automatic_choice)
+{
+    using namespace xai_test;
+    const dnn::Net net = makeTinyNet(TinyNetSpec());
+    EXPECT_EQ(tinyTargetLayer(), xai::findTargetLayer(net, std::vector<int>{ 1, 3, 32, 32 }));
+    // At 4x4 the conv output is 1x1: nothing spatial is left to explain.
+    EXPECT_THROW(xai::findTargetLayer(net, std::vector<int>{ 1, 3, 4, 4 }), cv::Exception);
+}
+
+}} // namespace

@@ -9,6 +9,7 @@
 #include "opencv2/xai/augmentation.hpp"
 #include "opencv2/xai/fusion.hpp"
 #include "opencv2/xai/augmented_score_cam.hpp"
+#include "opencv2/xai/metrics.hpp"
 
 /**
 @defgroup xai Explainable AI: class activation maps for cv::dnn classifiers

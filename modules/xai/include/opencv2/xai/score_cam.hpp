@@ -150,7 +150,8 @@ public:
     /** @brief Computes the saliency map of one class.
     @param image 8-bit or 32-bit image with 1, 3 or 4 channels (4: alpha is dropped), in BGR order
     unless Params::swapRB says otherwise.
-    @param classId class to explain; a negative value explains the top-1 class of the image.
+    @param classId class to explain; a negative value -k explains the k-th most likely class of the
+    image (-1: the top-1 class).
     @param saliency CV_32F map of the image's size in [0, 1]. A map that is zero everywhere stays
     zero (see getEmptyMaps()).
     */
@@ -158,7 +159,7 @@ public:
 
     /** @brief Computes the saliency maps of several classes from the same masked forwards.
     @param image see compute().
-    @param classIds classes to explain; a negative id means the top-1 class.
+    @param classIds classes to explain; a negative id -k means the k-th most likely class.
     @param saliency one CV_32F map per class id, in the same order.
     */
     CV_WRAP_AS(computeMulti) virtual void compute(InputArray image, const std::vector<int>& classIds,
@@ -168,6 +169,13 @@ public:
     CV_WRAP virtual String getTargetLayer() const = 0;
     //! @brief Class ids explained by the last computation (top-1 requests resolved).
     CV_WRAP virtual std::vector<int> getClassIds() const = 0;
+    /** @brief Class scores of the first view in the last computation: the unmasked image itself,
+    unless AugmentedScoreCAM::setWarps() gave other warps. Negative class ids are ranked by them.
+    @param scores 1 x C CV_32F row.
+    @param probabilities true: as probabilities (a softmax over classes applied to logits, never
+    twice); false: as the score layer gave them.
+    */
+    CV_WRAP virtual void getScores(OutputArray scores, bool probabilities = true) const = 0;
     //! @brief Number of cv::dnn::Net::forward calls of the last computation.
     CV_WRAP virtual int getForwardCount() const = 0;
     //! @brief Batch size actually used: Params::batchSize, or 1 after a net refused batches.
@@ -190,6 +198,17 @@ protected:
     ScoreCAM();
     virtual ~ScoreCAM();
 };
+
+/** @brief The layer ScoreCAM explains when Params::targetLayer is empty.
+
+The last layer, in the net's order, whose output is 4-D with a spatial size above 1x1 for an
+input of the given shape; an activation that follows a convolution comes after it, so it is the
+one chosen.
+@param net the network.
+@param inputShape shape of one input blob, N x C x H x W (for example {1, 3, 224, 224}).
+@return the layer's name as cv::dnn::Net::getLayerNames reports it. Throws if there is none.
+*/
+CV_EXPORTS_W String findTargetLayer(const dnn::Net& net, const std::vector<int>& inputShape);
 
 //! @}
 

@@ -1,0 +1,50 @@
+// This file is part of OpenCV project.
+// It is subject to the license terms in the LICENSE file found in the top-level directory
+// of this distribution and at http://opencv.org/license.html.
+
+// xai_explain: what to explain. Image lists, class names, and the --class specification.
+
+#ifndef XAI_EXPLAIN_INPUTS_HPP
+#define XAI_EXPLAIN_INPUTS_HPP
+
+#include <string>
+#include <vector>
+
+namespace xai_explain {
+
+struct ImageItem
+{
+    std::string path;
+    std::string stem;  //!< output file prefix, unique within the run
+};
+
+/** Expands image arguments (files, folders, list files as @file or *.txt) into the images to
+    explain, in the order given. A named file or list that does not exist is a UsageError; files
+    found in folders are taken on their extension, so one that cannot be decoded fails later, alone. */
+std::vector<ImageItem> collectImages(const std::vector<std::string>& arguments);
+
+//! Class names, one a line (line n names class n); a trailing "\r" or blank is dropped.
+std::vector<std::string> readLabels(const std::string& path);
+
+/** The classes asked for with --class: ids, top:K, and names resolved against the labels, in the
+    order given, without repetitions. */
+class ClassRequest
+{
+public:
+    //! Throws UsageError for a malformed item or an unknown name.
+    ClassRequest(const std::string& spec, const std::vector<std::string>& labels);
+
+    //! Throws UsageError when an explicit id does not exist among numClasses classes.
+    void checkClassCount(int numClasses) const;
+
+    /** The ids to ask the library for: explicit ids as they are, top:K as -1 to -K (the library ranks
+        the classes of each image by its own scores). May repeat a class; callers keep the first. */
+    const std::vector<int>& libraryIds() const { return ids_; }
+
+private:
+    std::vector<int> ids_;
+};
+
+} // namespace xai_explain
+
+#endif // XAI_EXPLAIN_INPUTS_HPP

@@ -1,0 +1,38 @@
+// This file is part of OpenCV project.
+// It is subject to the license terms in the LICENSE file found in the top-level directory
+// of this distribution and at http://opencv.org/license.html.
+
+// xai_explain: the network. Loading it, listing its layers, and probing its class count.
+
+#ifndef XAI_EXPLAIN_MODEL_HPP
+#define XAI_EXPLAIN_MODEL_HPP
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <opencv2/dnn.hpp>
+
+#include "options.hpp"
+
+namespace xai_explain {
+
+//! cv::dnn::readNet; a model that cannot be read is a UsageError.
+cv::dnn::Net loadNet(const Options& options);
+
+/** Prints every layer with its type and output shape for a 1x3xHxW input, and marks the layer
+    that --layer auto explains (cv::xai::findTargetLayer). */
+void printLayers(cv::dnn::Net& net, cv::Size inputSize, std::ostream& out);
+
+//! Throws UsageError unless the net has a layer of this name (empty: automatic, always fine).
+void checkLayerName(const cv::dnn::Net& net, const std::string& layer);
+
+/** The number of classes, from one forward of a blank image at the given input size: a model that
+    cannot run at that size, or a --class id beyond the model's classes, is then a usage error
+    reported once rather than a failure of every image. The explainers set the net up again for
+    their own outputs once, at their first image. */
+int probeClassCount(cv::dnn::Net& net, const Options& options);
+
+} // namespace xai_explain
+
+#endif // XAI_EXPLAIN_MODEL_HPP

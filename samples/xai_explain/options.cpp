@@ -1,0 +1,623 @@
+// This file is part of OpenCV project.
+// It is subject to the license terms in the LICENSE file found in the top-level directory
+// of this distribution and at http://opencv.org/license.html.
+
+#include "options.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <system_error>
+
+#include <boost/program_options.hpp>
+#include <opencv2/dnn.hpp>
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace xai_explain {
+namespace {
+
+const char* const kProgram = "xai_explain";
+const char* const kDefaultModel = "shapes_resnet.onnx";
+const char* const kDefaultImage = "demo.png";
+const int kDefaultAugmentations = 16;
+
+// ---- names of enumerated values: one table per option, used both ways ----
+
+struct Choice
+{
+    const char* name;
+    int value;
+};
+using Choices = std::vector<Choice>;
+
+const Choices& methodChoices()
+{
+    static const Choices c = {{"score-cam", (int)Method::ScoreCam},
+                              {"augmented", (int)Method::Augmented},
+                              {"both", (int)Method::Both}};
+    return c;
+}
+
+const Choices& weightChoices()
+{
+    static const Choices c = {{"probability", cv::xai::WEIGHT_PROBABILITY},
+                              {"increase", cv::xai::WEIGHT_PROBABILITY_INCREASE},
+                              {"softmax", cv::xai::WEIGHT_CHANNEL_SOFTMAX},
+                              {"raw", cv::xai::WEIGHT_RAW_SCORE}};
+    return c;
+}
+
+const Choices& fusionChoices()
+{
+    static const Choices c = {{"mean", cv::xai::FUSION_MEAN}, {"max", cv::xai::FUSION_MAX}};
+    return c;
+}
+
+// -1 leaves the net as cv::dnn::readNet configured it (ScoreCAM::Params::backend/target).
+const Choices& backendChoices()
+{
+    static const Choices c = {{"default", -1},
+                              {"opencv", cv::dnn::DNN_BACKEND_OPENCV},
+                              {"cuda", cv::dnn::DNN_BACKEND_CUDA},
+                              {"openvino", cv::dnn::DNN_BACKEND_INFERENCE_ENGINE},
+                              {"vulkan", cv::dnn::DNN_BACKEND_VKCOM}};
+    return c;
+}
+
+const Choices& targetChoices()
+{
+    static const Choices c = {{"default", -1},
+                              {"cpu", cv::dnn::DNN_TARGET_CPU},
+                              {"opencl", cv::dnn::DNN_TARGET_OPENCL},
+                              {"opencl-fp16", cv::dnn::DNN_TARGET_OPENCL_FP16},
+                              {"cuda", cv::dnn::DNN_TARGET_CUDA},
+                              {"cuda-fp16", cv::dnn::DNN_TARGET_CUDA_FP16},
+                              {"vulkan", cv::dnn::DNN_TARGET_VULKAN}};
+    return c;
+}
+
+const Choices& colormapChoices()
+{
+    static const Choices c = {
+        {"autumn", cv::COLORMAP_AUTUMN}, {"bone", cv::COLORMAP_BONE}, {"jet", cv::COLORMAP_JET},
+        {"winter", cv::COLORMAP_WINTER}, {"rainbow", cv::COLORMAP_RAINBOW}, {"ocean", cv::COLORMAP_OCEAN},
+        {"summer", cv::COLORMAP_SUMMER}, {"spring", cv::COLORMAP_SPRING}, {"cool", cv::COLORMAP_COOL},
+        {"hsv", cv::COLORMAP_HSV}, {"pink", cv::COLORMAP_PINK}, {"hot", cv::COLORMAP_HOT},
+        {"parula", cv::COLORMAP_PARULA}, {"magma", cv::COLORMAP_MAGMA}, {"inferno", cv::COLORMAP_INFERNO},
+        {"plasma", cv::COLORMAP_PLASMA}, {"viridis", cv::COLORMAP_VIRIDIS}, {"cividis", cv::COLORMAP_CIVIDIS},
+        {"twilight", cv::COLORMAP_TWILIGHT}, {"twilight-shifted", cv::COLORMAP_TWILIGHT_SHIFTED},
+        {"turbo", cv::COLORMAP_TURBO}, {"deepgreen", cv::COLORMAP_DEEPGREEN}};
+    return c;
+}
+
+enum Preset { PRESET_NONE, PRESET_TORCHVISION_IMAGENET, PRESET_CAFFE_IMAGENET };
+
+const Choices& presetChoices()
+{
+    static const Choices c = {{"none", PRESET_NONE},
+                              {"torchvision-imagenet", PRESET_TORCHVISION_IMAGENET},
+                              {"caffe-imagenet", PRESET_CAFFE_IMAGENET}};
+    return c;
+}
+
+std::string joinNames(const Choices& choices)
+{
+    std::string s;
+    for (const Choice& c : choices)
+        s += (s.empty() ? "" : ", ") + std::string(c.name);
+    return s;
+}
+
+int choose(const std::string& option, const std::string& value, const Choices& choices)
+{
+    for (const Choice& c : choices)
+        if (value == c.name)
+            return c.value;
+    throw UsageError("unknown --" + option + " '" + value + "' (expected one of: " + joinNames(choices) + ")");
+}
+
+std::string nameOf(int value, const Choices& choices)
+{
+    for (const Choice& c : choices)
+        if (c.value == value)
+            return c.name;
+    return std::to_string(value);
+}
+
+// ---- numbers in strings ----
+
+//! 0.1 rather than Boost's 0.10000000000000001 in --help.
+std::string shortText(double v)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), "%g", v);
+    return buf;
+}
+
+double parseNumber(const std::string& option, const std::string& text)
+{
+    const char* begin = text.c_str();
+    char* end = nullptr;
+    const double v = std::strtod(begin, &end);
+    if (end == begin || *end != '\0' || !std::isfinite(v))
+        throw UsageError("--" + option + ": '" + text + "' is not a number");
+    return v;
+}
+
+//! "224x224", "224X224" or "224" (square).
+cv::Size parseSize(const std::string& text)
+{
+    const size_t x = text.find_first_of("xX");
+    const std::string w = text.substr(0, x), h = x == std::string::npos ? w : text.substr(x + 1);
+    auto side = [&](const std::string& s) {
+        char* end = nullptr;
+        const long v = std::strtol(s.c_str(), &end, 10);
+        if (s.empty() || *end != '\0' || v <= 0 || v > 65536)
+            throw UsageError("--size: '" + text + "' is not WIDTHxHEIGHT with two positive whole numbers");
+        return (int)v;
+    };
+    return cv::Size(side(w), side(h));
+}
+
+//! "a,b,c", "a b c" or one value for all channels.
+cv::Scalar parseMean(const std::string& text)
+{
+    std::string spaced = text;
+    for (char& c : spaced)
+        if (c == ',')
+            c = ' ';
+    std::istringstream in(spaced);
+    std::vector<double> values;
+    for (std::string item; in >> item;)
+        values.push_back(parseNumber("mean", item));
+    if (values.size() == 1)
+        return cv::Scalar::all(values[0]);
+    if (values.size() == 3)
+        return cv::Scalar(values[0], values[1], values[2]);
+    throw UsageError("--mean: '" + text + "' must be one value or three, as \"a,b,c\"");
+}
+
+void requireRange(const std::string& option, double v, double lo, double hi, const std::string& what)
+{
+    if (!(v >= lo && v <= hi))
+    {
+        std::ostringstream s;
+        s << "--" << option << " " << v << " is out of range: " << what;
+        throw UsageError(s.str());
+    }
+}
+
+// ---- option values with the names --help shows for them ----
+
+po::typed_value<std::string>* word(const char* name)
+{
+    return po::value<std::string>()->value_name(name);
+}
+
+po::typed_value<std::string>* word(const char* name, const std::string& byDefault)
+{
+    return word(name)->default_value(byDefault);
+}
+
+po::typed_value<int>* whole(const char* name, int byDefault)
+{
+    return po::value<int>()->value_name(name)->default_value(byDefault);
+}
+
+po::typed_value<double>* number(const char* name, double byDefault)
+{
+    return po::value<double>()->value_name(name)->default_value(byDefault, shortText(byDefault));
+}
+
+// ---- files ----
+
+void requireReadableFile(const std::string& what, const std::string& path)
+{
+    std::error_code ec;
+    if (!fs::exists(path, ec))
+        throw UsageError(what + " '" + path + "' does not exist");
+    if (fs::is_directory(path, ec))
+        throw UsageError(what + " '" + path + "' is a folder, a file is expected");
+    if (!std::ifstream(path))
+        throw UsageError(what + " '" + path + "' cannot be read");
+}
+
+fs::path executableDir(const char* argv0)
+{
+    std::error_code ec;
+    fs::path exe = fs::read_symlink("/proc/self/exe", ec);  // Linux; argv[0] elsewhere
+    if (ec)
+        exe = fs::weakly_canonical(fs::path(argv0), ec);
+    return exe.parent_path();
+}
+
+/** The bundled model and pictures: the source tree when run from the build, the install prefix
+    chosen at build time, then share/opencv_xai beside the executable for a relocated install. */
+fs::path findDataDir(const char* argv0)
+{
+    const std::vector<fs::path> candidates = {XAI_SAMPLES_DATA_DIR, XAI_INSTALLED_DATA_DIR,
+                                              executableDir(argv0) / ".." / "share" / "opencv_xai"};
+    std::error_code ec;
+    for (const fs::path& dir : candidates)
+        if (fs::is_directory(dir, ec))
+            return dir.lexically_normal();
+    std::string tried;
+    for (const fs::path& dir : candidates)
+        tried += (tried.empty() ? "" : ", ") + dir.string();
+    throw UsageError("the bundled data folder was not found (looked in " + tried +
+                     "); name a model with --model and an image with --image");
+}
+
+// ---- preprocessing: library defaults < sidecar < --preset < explicit options ----
+
+/** Reads <model-stem>.yml beside the model, if there is one: the preprocessing the model was
+    trained with travels with it, so a bundled or shared model needs no option to be explained. */
+void applySidecar(const std::string& model, Options& o)
+{
+    const fs::path path = fs::path(model).replace_extension(".yml");
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec))
+        return;
+    cv::FileStorage file;
+    try
+    {
+        file.open(path.string(), cv::FileStorage::READ);
+    }
+    catch (const cv::Exception& e)
+    {
+        throw UsageError("cannot parse '" + path.string() + "': " + messageOf(e));
+    }
+    if (!file.isOpened())
+        throw UsageError("cannot read '" + path.string() + "'");
+    o.sidecar = path.string();
+
+    cv::xai::ScoreCAM::Params& p = o.params.scoreCam;
+    const int width = (int)file["input_width"], height = (int)file["input_height"];
+    if (width > 0 && height > 0)
+        p.inputSize = cv::Size(width, height);
+    if (!file["scale"].empty())
+        p.scale = (double)file["scale"];
+    const cv::FileNode mean = file["mean"];
+    if (mean.isSeq() && mean.size() == 3)
+        p.mean = cv::Scalar((double)mean[0], (double)mean[1], (double)mean[2]);
+    else if (mean.isReal() || mean.isInt())
+        p.mean = cv::Scalar::all((double)mean);
+    if (!file["swap_rb"].empty())
+        p.swapRB = (int)file["swap_rb"] != 0;
+    if (!file["crop"].empty())
+        p.crop = (int)file["crop"] != 0;
+    if (!file["target_layer"].empty())
+        p.targetLayer = (std::string)file["target_layer"];
+    const std::string labels = (std::string)file["labels"];
+    if (!labels.empty())
+        o.labels = (path.parent_path() / labels).string();  // relative to the sidecar
+}
+
+void applyPreset(int preset, cv::xai::ScoreCAM::Params& p)
+{
+    switch (preset)
+    {
+    case PRESET_TORCHVISION_IMAGENET:
+        // torchvision normalises per channel, (x/255 - mean_c) / std_c with std = (0.229, 0.224,
+        // 0.225); blobFromImage has one scale for all channels, so the mean std 0.226 stands in:
+        // every channel is off by at most 1.3%, which moves logits far less than it moves maps.
+        p.inputSize = cv::Size(224, 224);
+        p.scale = 1.0 / (255.0 * 0.226);
+        p.mean = cv::Scalar(123.675, 116.28, 103.53);
+        p.swapRB = true;
+        p.crop = false;
+        break;
+    case PRESET_CAFFE_IMAGENET:
+        p.inputSize = cv::Size(224, 224);
+        p.scale = 1.0;
+        p.mean = cv::Scalar(104, 117, 123);
+        p.swapRB = false;
+        p.crop = false;
+        break;
+    default:
+        break;
+    }
+}
+
+/** When only one of --backend and --target is given, the other follows from it: a target names
+    the backend that runs it and vice versa, so that "--target cuda-fp16" is enough. */
+void pairBackendAndTarget(int& backend, int& target)
+{
+    using namespace cv::dnn;
+    if (backend < 0 && target >= 0)
+        backend = (target == DNN_TARGET_CUDA || target == DNN_TARGET_CUDA_FP16) ? DNN_BACKEND_CUDA
+                  : target == DNN_TARGET_VULKAN                                  ? DNN_BACKEND_VKCOM
+                                                                                 : DNN_BACKEND_OPENCV;
+    else if (backend >= 0 && target < 0)
+        target = backend == DNN_BACKEND_CUDA    ? DNN_TARGET_CUDA
+                 : backend == DNN_BACKEND_VKCOM ? DNN_TARGET_VULKAN
+                                                : DNN_TARGET_CPU;
+}
+
+// ---- --help ----
+
+void printHelp(std::ostream& out, const po::options_description& visible)
+{
+    out << "NAME\n"
+           "    xai_explain - show where an image classifier looks, with Score-CAM and\n"
+           "    Augmented Score-CAM saliency maps\n"
+           "\n"
+           "SYNOPSIS\n"
+           "    xai_explain [OPTIONS] [IMAGE...]\n"
+           "    xai_explain --model FILE [--size WxH] --list-layers\n"
+           "    xai_explain --help\n"
+           "\n"
+           "DESCRIPTION\n"
+           "    For every image and every requested class, computes a saliency map: the parts\n"
+           "    of the image that raise the network's score for the class. Score-CAM masks the\n"
+           "    image with each channel of a convolutional layer and weights the channel by the\n"
+           "    score the masked image earns; Augmented Score-CAM repeats this on rotated and\n"
+           "    shifted views of the image and fuses the maps, which gives maps finer than the\n"
+           "    layer's resolution. Any classifier cv::dnn reads (ONNX, Caffe, TensorFlow,\n"
+           "    Darknet, ...) can be explained; no gradients are needed.\n"
+           "\n"
+           "    Without arguments, explains the bundled picture demo.png with the bundled\n"
+           "    shapes model and writes the results to ./xai_out/.\n"
+           "\n"
+           "    IMAGE is an image file, a folder (its image files in name order, not\n"
+           "    recursive) or a list file (@list.txt, or any .txt file) with one path per\n"
+           "    line, relative to the list file; blank lines and lines starting with # are\n"
+           "    skipped.\n"
+           "\n"
+           "    The preprocessing a model expects can be kept beside it in <model-stem>.yml, a\n"
+           "    cv::FileStorage file with the keys input_width, input_height, scale, mean,\n"
+           "    swap_rb, crop, labels (a file name relative to the .yml) and target_layer.\n"
+           "    It is read when present; --preset replaces its preprocessing, and options given\n"
+           "    explicitly override both. A network input blob is\n"
+           "    (resize(image) - mean) * scale, as cv::dnn::blobFromImage makes it.\n"
+           "\n"
+        << visible
+        << "\n"
+           "OUTPUT\n"
+           "    In the --output folder, for every image and class, with <class> the class id\n"
+           "    followed by its name when labels are known (e.g. 0-circle), and <method>\n"
+           "    scorecam or augmented:\n"
+           "      <stem>_<class>_<method>_overlay.png  the map, coloured, over the image\n"
+           "      <stem>_<class>_<method>_map.png      the map as 16-bit grey (65535 = 1.0)\n"
+           "      <stem>_<class>_<method>_map.tiff     the map as 32-bit float, lossless\n"
+           "      <stem>_<class>_montage.png           image | Score-CAM | Augmented Score-CAM\n"
+           "                                           (with --method both)\n"
+           "      summary.json   per image and class: class id, name, score and probability,\n"
+           "                     layer, parameters, effective backend and target, forward\n"
+           "                     count, timings (ms), map statistics (min, max, mean, sum,\n"
+           "                     centroid)\n"
+           "    Maps have the image's size and values in [0, 1]. Images whose names share a\n"
+           "    stem get -2, -3, ... appended.\n"
+           "\n"
+           "EXAMPLES\n"
+           "    Explain the demo picture with the bundled model:\n"
+           "        xai_explain\n"
+           "    The three most likely classes of every image in a folder:\n"
+           "        xai_explain --class top:3 --output results photos/\n"
+           "    A torchvision ResNet-18 exported to ONNX (see docs/cli.md):\n"
+           "        xai_explain --model resnet18.onnx --preset torchvision-imagenet \\\n"
+           "            --labels imagenet_classes.txt --image cat.jpg\n"
+           "    Which layers can be explained, and their output sizes:\n"
+           "        xai_explain --model resnet18.onnx --size 224x224 --list-layers\n"
+           "    Two named classes, a sharper fusion, on the GPU:\n"
+           "        xai_explain --model resnet18.onnx --preset torchvision-imagenet \\\n"
+           "            --labels imagenet_classes.txt --class \"tabby,tiger cat\" \\\n"
+           "            --method augmented --augmentations 32 --fusion max --target cuda cat.jpg\n"
+           "\n"
+           "EXIT STATUS\n"
+           "    0  every image was explained.\n"
+           "    1  some images failed (each is reported on stderr); the others were written.\n"
+           "    2  wrong usage, a missing or unreadable file, or a model that cannot be\n"
+           "       loaded; nothing was explained.\n";
+}
+
+} // namespace
+
+const char* methodName(Method m)
+{
+    switch (m)
+    {
+    case Method::ScoreCam: return "score-cam";
+    case Method::Augmented: return "augmented";
+    default: return "both";
+    }
+}
+
+std::string weightModeName(int weightMode) { return nameOf(weightMode, weightChoices()); }
+std::string fusionName(int fusion) { return nameOf(fusion, fusionChoices()); }
+std::string backendName(int backend) { return nameOf(backend, backendChoices()); }
+std::string targetName(int target) { return nameOf(target, targetChoices()); }
+
+bool parseCommandLine(int argc, const char* const argv[], Options& o)
+{
+    // Defaults shown by --help come from the library's own Params, so they cannot drift apart.
+    const cv::xai::AugmentedScoreCAM::Params defaults;
+    const cv::xai::ScoreCAM::Params& sd = defaults.scoreCam;
+
+    po::options_description input("Model and images");
+    input.add_options()
+        ("model,m", word("FILE"), "network weights in any format cv::dnn::readNet reads (default: the bundled "
+            "shapes_resnet.onnx)")
+        ("config", word("FILE"), "network description, for formats that keep it apart (.prototxt, .pbtxt, .cfg, "
+            ".xml)")
+        ("framework", word("NAME"), "caffe, tensorflow, darknet, onnx, ... when the file extension does not tell")
+        ("image,i", po::value<std::vector<std::string>>()->value_name("PATH"), "image file, folder or list file; "
+            "repeatable, also as positional arguments (default: the bundled demo.png)")
+        ("labels", word("FILE"), "class names, one a line, line n for class n")
+        ("class,c", word("LIST", o.classes), "classes to explain: an id, ids separated by commas, top:K for the K "
+            "most likely, or a class name from --labels; kinds may be mixed (\"top:2,cat\")")
+        ("layer,l", word("NAME", "auto"), "the layer to explain, as --list-layers names it; auto: the last layer "
+            "with a spatial output")
+        ("list-layers", po::bool_switch(), "print every layer with its output shape for the input size (224x224 "
+            "when none is set), mark the one auto picks, and exit");
+
+    po::options_description prep("Preprocessing (default: the model's .yml, else none)");
+    prep.add_options()
+        ("preset", word("NAME"), "torchvision-imagenet: 224x224, mean 123.675,116.28,103.53, scale "
+            "1/(255*0.226), --swap-rb (one scale stands for the three per-channel stds, within 1.3%); "
+            "caffe-imagenet: 224x224, mean 104,117,123, scale 1; none")
+        ("size", word("WxH"), "network input WIDTHxHEIGHT; without one, the image's own size")
+        ("scale", po::value<double>()->value_name("S"), "multiplier applied after the mean is subtracted")
+        ("mean", word("A,B,C"), "mean subtracted per channel, \"a,b,c\" in the order after --swap-rb, or one "
+            "value for all")
+        ("swap-rb", po::bool_switch(), "feed RGB instead of OpenCV's BGR")
+        ("no-swap-rb", po::bool_switch(), "feed BGR even if the .yml or preset says RGB")
+        ("crop", po::bool_switch(), "resize keeping the aspect ratio and crop the centre")
+        ("no-crop", po::bool_switch(), "resize to the input size (the .yml or preset may say crop)");
+
+    po::options_description method("Method");
+    method.add_options()
+        ("method", word("NAME", "both"), "score-cam, augmented or both")
+        ("augmentations,n", whole("N", kDefaultAugmentations), "views of the image for Augmented Score-CAM, the "
+            "original included")
+        ("max-angle", number("DEG", defaults.augmentation.maxAngle), "views are rotated by up to this many degrees")
+        ("max-shift", number("F", defaults.augmentation.maxShift), "views are shifted by up to this fraction of the "
+            "frame, per axis")
+        ("fusion", word("NAME", fusionName(defaults.fusion)), "how views are fused: mean (over the views that saw "
+            "a pixel) or max")
+        ("weights", word("NAME", weightModeName(sd.weightMode)), "channel weights: probability (of the class on "
+            "the masked image), increase (over the unmasked image), softmax (over channels, of the logit) or raw "
+            "(score)")
+        ("max-channels", whole("M", sd.maxChannels), "score only the channels with the largest spatial variance "
+            "(Faster Score-CAM); 0: all")
+        ("skip-spread", number("F", sd.skipSpreadFraction), "skip the flattest channels whose spatial deviations "
+            "add up to at most this fraction of all (0 to 1; applied before --max-channels)")
+        ("batch,b", whole("B", sd.batchSize), "masked images per forward")
+        ("seed", whole("N", defaults.augmentation.seed), "seed of the random views");
+
+    po::options_description compute("Computation");
+    compute.add_options()
+        ("backend", word("NAME", "default"), ("cv::dnn backend: " + joinNames(backendChoices())).c_str())
+        ("target", word("NAME", "default"), ("cv::dnn target: " + joinNames(targetChoices()) + "; one of the two "
+            "implies the other. Unavailable CUDA falls back to the CPU with a warning").c_str());
+
+    po::options_description output("Output");
+    output.add_options()
+        ("output,o", word("DIR", o.outputDir), "folder for the results (created)")
+        ("colormap", word("NAME", o.colormapName), ("colour map of the overlays: " +
+            joinNames(colormapChoices())).c_str())
+        ("alpha", number("A", o.alpha), "opacity of the map over the image, 0 to 1")
+        ("quiet,q", po::bool_switch(), "no progress and no final note; errors are still printed")
+        ("help,h", "print this help and exit");
+
+    po::options_description visible("OPTIONS", 80, 40);
+    visible.add(input).add(prep).add(method).add(compute).add(output);
+    po::positional_options_description positional;
+    positional.add("image", -1);
+
+    po::variables_map vm;
+    try
+    {
+        po::store(po::command_line_parser(argc, argv).options(visible).positional(positional).run(), vm);
+        po::notify(vm);
+    }
+    catch (const po::error& e)
+    {
+        throw UsageError(std::string(e.what()) + " (see --help)");
+    }
+    if (vm.count("help"))
+    {
+        printHelp(std::cout, visible);
+        return false;
+    }
+    auto given = [&](const char* name) { return vm.count(name) && !vm[name].defaulted(); };
+    auto str = [&](const char* name) { return vm[name].as<std::string>(); };
+
+    // Model, sidecar, labels. The bundled data is looked for only when something is missing.
+    fs::path dataDir;
+    auto bundled = [&](const char* file) {
+        if (dataDir.empty())
+            dataDir = findDataDir(argc > 0 ? argv[0] : kProgram);
+        return (dataDir / file).string();
+    };
+    o.model = given("model") ? str("model") : bundled(kDefaultModel);
+    requireReadableFile("model", o.model);
+    if (given("config"))
+        requireReadableFile("config", o.config = str("config"));
+    if (given("framework"))
+        o.framework = str("framework");
+    applySidecar(o.model, o);
+    if (given("labels"))
+        o.labels = str("labels");
+    if (!o.labels.empty())
+        requireReadableFile("labels", o.labels);
+
+    o.listLayers = vm["list-layers"].as<bool>();
+    if (given("image"))
+        o.images = vm["image"].as<std::vector<std::string>>();
+    else if (!o.listLayers)
+        o.images = {bundled(kDefaultImage)};
+    o.classes = str("class");
+
+    // Preprocessing, in increasing precedence.
+    cv::xai::ScoreCAM::Params& p = o.params.scoreCam;
+    if (given("preset"))
+    {
+        o.preset = str("preset");
+        applyPreset(choose("preset", o.preset, presetChoices()), p);
+    }
+    if (given("size"))
+        p.inputSize = parseSize(str("size"));
+    if (given("scale"))
+    {
+        p.scale = vm["scale"].as<double>();
+        if (!std::isfinite(p.scale) || p.scale <= 0)
+            throw UsageError("--scale must be a positive number");
+    }
+    if (given("mean"))
+        p.mean = parseMean(str("mean"));
+    for (const char* flag : {"swap-rb", "crop"})
+        if (vm[flag].as<bool>() && vm[std::string("no-") + flag].as<bool>())
+            throw UsageError(std::string("--") + flag + " and --no-" + flag + " contradict each other");
+    if (vm["swap-rb"].as<bool>() || vm["no-swap-rb"].as<bool>())
+        p.swapRB = vm["swap-rb"].as<bool>();
+    if (vm["crop"].as<bool>() || vm["no-crop"].as<bool>())
+        p.crop = vm["crop"].as<bool>();
+
+    // Method.
+    if (given("layer"))
+        p.targetLayer = str("layer") == "auto" ? std::string() : str("layer");
+    o.method = (Method)choose("method", str("method"), methodChoices());
+    o.params.augmentation.numAugmentations = vm["augmentations"].as<int>();
+    if (o.params.augmentation.numAugmentations < 1)
+        throw UsageError("--augmentations must be at least 1 (the original view), got " +
+                         std::to_string(o.params.augmentation.numAugmentations));
+    o.params.augmentation.maxAngle = vm["max-angle"].as<double>();
+    requireRange("max-angle", o.params.augmentation.maxAngle, 0, 180, "degrees, 0 to 180");
+    o.params.augmentation.maxShift = vm["max-shift"].as<double>();
+    requireRange("max-shift", o.params.augmentation.maxShift, 0, 1, "a fraction of the frame, 0 to 1");
+    o.params.augmentation.seed = vm["seed"].as<int>();
+    o.params.fusion = choose("fusion", str("fusion"), fusionChoices());
+    p.weightMode = choose("weights", str("weights"), weightChoices());
+    p.maxChannels = vm["max-channels"].as<int>();
+    if (p.maxChannels < 0)
+        throw UsageError("--max-channels must be 0 (all) or positive, got " + std::to_string(p.maxChannels));
+    p.skipSpreadFraction = vm["skip-spread"].as<double>();
+    requireRange("skip-spread", p.skipSpreadFraction, 0, 1, "a fraction, 0 to 1");
+    p.batchSize = vm["batch"].as<int>();
+    if (p.batchSize < 1)
+        throw UsageError("--batch must be at least 1, got " + std::to_string(p.batchSize));
+
+    p.backend = choose("backend", str("backend"), backendChoices());
+    p.target = choose("target", str("target"), targetChoices());
+    pairBackendAndTarget(p.backend, p.target);
+
+    // Output.
+    o.outputDir = str("output");
+    if (o.outputDir.empty())
+        throw UsageError("--output must name a folder");
+    o.colormapName = str("colormap");
+    o.colormap = choose("colormap", o.colormapName, colormapChoices());
+    o.alpha = vm["alpha"].as<double>();
+    requireRange("alpha", o.alpha, 0, 1, "an opacity, 0 to 1");
+    o.quiet = vm["quiet"].as<bool>();
+    return true;
+}
+
+} // namespace xai_explain

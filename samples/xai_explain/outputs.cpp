@@ -1,0 +1,250 @@
+// This file is part of OpenCV project.
+// It is subject to the license terms in the LICENSE file found in the top-level directory
+// of this distribution and at http://opencv.org/license.html.
+
+#include "outputs.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <stdexcept>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+namespace xai_explain {
+namespace {
+
+const int kCaptionHeight = 26;
+const int kGap = 4;
+const cv::Scalar kWhite(255, 255, 255);
+
+//! A caption in the strip: smaller type if it is too wide, then cut, never overflowing.
+void putCaption(cv::Mat& strip, const std::string& text)
+{
+    const int font = cv::FONT_HERSHEY_SIMPLEX;
+    const int room = strip.cols - 8;
+    int baseline = 0;
+    double scale = 0.5;
+    while (scale > 0.36 && cv::getTextSize(text, font, scale, 1, &baseline).width > room)
+        scale -= 0.05;
+    std::string shown = text;
+    while (shown.size() > 1 && cv::getTextSize(shown, font, scale, 1, &baseline).width > room)
+        shown = shown.substr(0, shown.size() - 2) + "~";
+    const cv::Size size = cv::getTextSize(shown, font, scale, 1, &baseline);
+    cv::putText(strip, shown, cv::Point(4, (strip.rows + size.height) / 2), font, scale, cv::Scalar::all(0), 1,
+                cv::LINE_AA);
+}
+
+const char* borderName(int borderMode)
+{
+    switch (borderMode)
+    {
+    case cv::BORDER_CONSTANT: return "mean-colour";  // neutral after normalisation
+    case cv::BORDER_REFLECT: return "reflect";
+    case cv::BORDER_REFLECT_101: return "reflect-101";
+    case cv::BORDER_REPLICATE: return "replicate";
+    default: return "other";
+    }
+}
+
+void writeStats(cv::FileStorage& fs, const MapStats& s)
+{
+    fs << "stats" << "{";
+    fs << "min" << s.min << "max" << s.max << "mean" << s.mean << "sum" << s.sum;
+    fs << "centroid_x" << s.centroid.x << "centroid_y" << s.centroid.y;
+    fs << "}";
+}
+
+//! Every parameter the map depends on, so that each record can be reproduced on its own.
+void writeParameters(cv::FileStorage& fs, const Options& o, const MapRecord& r)
+{
+    const cv::xai::ScoreCAM::Params& p = o.params.scoreCam;
+    fs << "parameters" << "{";
+    fs << "input_width" << p.inputSize.width << "input_height" << p.inputSize.height;
+    fs << "scale" << p.scale;
+    fs << "mean" << "[:" << p.mean[0] << p.mean[1] << p.mean[2] << "]";
+    fs << "swap_rb" << (int)p.swapRB << "crop" << (int)p.crop;
+    fs << "target_layer" << (p.targetLayer.empty() ? std::string("auto") : p.targetLayer);
+    fs << "weights" << weightModeName(p.weightMode);
+    fs << "max_channels" << p.maxChannels << "skip_spread_fraction" << p.skipSpreadFraction;
+    fs << "batch" << p.batchSize;
+    // Not on the command line, recorded all the same: with them the record is the whole Params.
+    fs << "score_layer" << (p.scoreLayer.empty() ? std::string("output") : p.scoreLayer);
+    fs << "score_type" << (p.scoreType == cv::xai::SCORE_LOGITS          ? "logits"
+                           : p.scoreType == cv::xai::SCORE_PROBABILITIES ? "probabilities"
+                                                                         : "auto");
+    fs << "combination" << (p.combination == cv::xai::COMBINE_MAX ? "max" : "sum");
+    fs << "mask_space" << (p.maskSpace == cv::xai::MASK_RAW_PIXELS ? "raw-pixels" : "normalized-input");
+    if (r.method == Method::Augmented)
+    {
+        const cv::xai::AugmentationParams& a = o.params.augmentation;
+        fs << "augmentations" << a.numAugmentations << "max_angle" << a.maxAngle << "max_shift" << a.maxShift;
+        fs << "min_scale" << a.minScale << "max_scale" << a.maxScale << "horizontal_flip" << (int)a.horizontalFlip;
+        fs << "border" << borderName(a.borderMode);
+        fs << "seed" << a.seed << "fusion" << fusionName(o.params.fusion);
+    }
+    fs << "}";
+}
+
+void writeMapRecord(cv::FileStorage& fs, const Options& o, const MapRecord& r)
+{
+    fs << "{";
+    fs << "method" << methodName(r.method);
+    fs << "layer" << r.layer;
+    writeParameters(fs, o, r);
+    fs << "backend" << backendName(r.backend) << "target" << targetName(r.target);
+    fs << "effective_batch" << r.batchSize;
+    // The library explains all classes of an image in one call: these two are that call's.
+    fs << "forward_count" << r.forwards << "time_ms" << r.timeMs;
+    writeStats(fs, r.stats);
+    fs << "empty" << (int)r.empty;
+    fs << "files" << "{" << "overlay" << r.overlayFile << "map16" << r.map16File << "map_float" << r.mapFloatFile
+       << "}";
+    fs << "}";
+}
+
+} // namespace
+
+MapStats mapStatistics(const cv::Mat& map)
+{
+    CV_Assert(map.type() == CV_32FC1);
+    MapStats s;
+    cv::minMaxLoc(map, &s.min, &s.max);
+    s.mean = cv::mean(map)[0];
+    s.sum = cv::sum(map)[0];
+    const cv::Moments m = cv::moments(map);
+    if (m.m00 > 0)
+        s.centroid = cv::Point2d(m.m10 / m.m00, m.m01 / m.m00);
+    return s;
+}
+
+std::string classTag(int id, const std::string& name)
+{
+    std::string safe;
+    for (char c : name)
+    {
+        if (std::isalnum((unsigned char)c))
+            safe += c;
+        else if (!safe.empty() && safe.back() != '-')
+            safe += '-';  // spaces, commas, slashes: one dash, never an underscore (the field separator)
+    }
+    safe = safe.substr(0, 40);
+    while (!safe.empty() && safe.back() == '-')
+        safe.pop_back();
+    return safe.empty() ? std::to_string(id) : std::to_string(id) + "-" + safe;
+}
+
+cv::Mat overlayMap(const cv::Mat& imageBgr, const cv::Mat& map, int colormap, double alpha)
+{
+    CV_Assert(imageBgr.type() == CV_8UC3 && map.type() == CV_32FC1 && imageBgr.size() == map.size());
+    cv::Mat map8, heat, out;
+    map.convertTo(map8, CV_8U, 255.0);
+    cv::applyColorMap(map8, heat, colormap);
+    cv::addWeighted(imageBgr, 1.0 - alpha, heat, alpha, 0.0, out);
+    return out;
+}
+
+cv::Mat montage(const std::vector<cv::Mat>& pictures, const std::vector<std::string>& captions)
+{
+    CV_Assert(!pictures.empty() && pictures.size() == captions.size());
+    // Small inputs (the bundled 128x128 model) are enlarged so that captions stay readable.
+    const int height = std::clamp(pictures[0].rows, 256, 512);
+    std::vector<cv::Mat> tiles;
+    int width = 0;
+    for (size_t i = 0; i < pictures.size(); i++)
+    {
+        const cv::Mat& p = pictures[i];
+        const int w = std::max(1, (int)std::lround((double)p.cols * height / p.rows));
+        cv::Mat tile(height + kCaptionHeight, w, CV_8UC3, kWhite);
+        cv::Mat picture = tile.rowRange(kCaptionHeight, tile.rows);
+        cv::resize(p, picture, picture.size(), 0, 0, w < p.cols ? cv::INTER_AREA : cv::INTER_LINEAR);
+        cv::Mat strip = tile.rowRange(0, kCaptionHeight);
+        putCaption(strip, captions[i]);
+        width += w + (i ? kGap : 0);
+        tiles.push_back(tile);
+    }
+    cv::Mat out(height + kCaptionHeight, width, CV_8UC3, kWhite);
+    int x = 0;
+    for (const cv::Mat& t : tiles)
+    {
+        cv::Mat place = out.colRange(x, x + t.cols);
+        t.copyTo(place);
+        x += t.cols + kGap;
+    }
+    return out;
+}
+
+void writeImage(const std::string& path, const cv::Mat& image)
+{
+    bool ok = false;
+    std::string why;
+    try
+    {
+        ok = cv::imwrite(path, image);
+    }
+    catch (const cv::Exception& e)
+    {
+        why = ": " + e.msg;
+    }
+    if (!ok)
+        throw std::runtime_error("cannot write '" + path + "'" + why);
+}
+
+void writeMap16(const std::string& path, const cv::Mat& map)
+{
+    cv::Mat map16;
+    map.convertTo(map16, CV_16U, 65535.0);  // rounds and saturates
+    writeImage(path, map16);
+}
+
+void writeMapFloat(const std::string& path, const cv::Mat& map)
+{
+    CV_Assert(map.type() == CV_32FC1);
+    writeImage(path, map);
+}
+
+void writeSummary(const std::string& path, const Options& o, const std::vector<ImageRecord>& images, double totalMs)
+{
+    cv::FileStorage fs(path, cv::FileStorage::WRITE | cv::FileStorage::FORMAT_JSON);
+    if (!fs.isOpened())
+        throw std::runtime_error("cannot write '" + path + "'");
+    int failed = 0;
+    for (const ImageRecord& im : images)
+        failed += !im.error.empty();
+
+    fs << "program" << "xai_explain";
+    fs << "opencv_version" << CV_VERSION;
+    fs << "model" << o.model << "config" << o.config << "framework" << o.framework;
+    fs << "sidecar" << o.sidecar << "preset" << o.preset << "labels" << o.labels;
+    fs << "method" << methodName(o.method);
+    fs << "colormap" << o.colormapName << "alpha" << o.alpha;
+    fs << "images_total" << (int)images.size() << "images_failed" << failed << "total_ms" << totalMs;
+
+    fs << "images" << "[";
+    for (const ImageRecord& im : images)
+    {
+        fs << "{";
+        fs << "path" << im.path << "stem" << im.stem;
+        fs << "status" << (im.error.empty() ? "ok" : "error");
+        if (!im.error.empty())
+            fs << "error" << im.error;
+        fs << "width" << im.size.width << "height" << im.size.height;
+        fs << "classes" << "[";
+        for (const ClassRecord& c : im.classes)
+        {
+            fs << "{";
+            fs << "class_id" << c.id << "name" << c.name << "score" << c.score << "probability" << c.probability;
+            fs << "montage" << c.montageFile;
+            fs << "maps" << "[";
+            for (const MapRecord& r : c.maps)
+                writeMapRecord(fs, o, r);
+            fs << "]";
+            fs << "}";
+        }
+        fs << "]";
+        fs << "}";
+    }
+    fs << "]";
+}
+
+} // namespace xai_explain

@@ -1,0 +1,62 @@
+// This file is part of OpenCV project.
+// It is subject to the license terms in the LICENSE file found in the top-level directory
+// of this distribution and at http://opencv.org/license.html.
+
+// xai_explain: progress on stderr, a redrawn bar on a terminal and a plain line now and then
+// in a log, fed by cv::xai::ScoreCAM's progress callback.
+
+#ifndef XAI_EXPLAIN_PROGRESS_HPP
+#define XAI_EXPLAIN_PROGRESS_HPP
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace xai_explain {
+
+class Progress
+{
+public:
+    enum class Style { Bar, Lines, Off };
+
+    //! Off when quiet, a bar when stderr is a terminal, lines otherwise (a log, a pipe, a test).
+    static Style styleFor(bool quiet);
+
+    Progress(Style style, int imageCount);
+
+    /** An image starts. Its methods run one after another; their relative costs (in forwards:
+        Augmented Score-CAM costs about as many Score-CAMs as it has views) weigh the time left. */
+    void beginImage(int index, const std::string& name, const std::vector<double>& methodCosts);
+    void beginMethod(int method, const std::string& label);
+    //! The library's callback: forwards done so far of the total of the running method.
+    bool onForward(int done, int total);
+    void endImage();
+    //! Prints a line (a warning, an error) on stderr without garbling the bar; in every style.
+    void message(const std::string& line);
+    //! Ends the bar's line.
+    void finish();
+
+private:
+    using Clock = std::chrono::steady_clock;
+
+    void show(bool force);
+    std::string statusLine(int width) const;
+    double fractionDone() const;
+    double elapsedSeconds() const;
+
+    Style style_;
+    int imageCount_;
+    int image_ = 0, imagesDone_ = 0;
+    std::string imageName_;
+    std::vector<double> costs_;
+    int method_ = 0;
+    std::string methodLabel_;
+    int done_ = 0, total_ = 0;
+    long long forwards_ = 0;
+    Clock::time_point start_, lastShown_;
+    bool barOnScreen_ = false;
+};
+
+} // namespace xai_explain
+
+#endif // XAI_EXPLAIN_PROGRESS_HPP

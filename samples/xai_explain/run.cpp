@@ -1,0 +1,285 @@
+// This file is part of OpenCV project.
+// It is subject to the license terms in the LICENSE file found in the top-level directory
+// of this distribution and at http://opencv.org/license.html.
+
+#include "run.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include <opencv2/core/utils/logger.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+#include "inputs.hpp"
+#include "model.hpp"
+#include "outputs.hpp"
+#include "progress.hpp"
+
+namespace fs = std::filesystem;
+
+namespace xai_explain {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double millisecondsSince(Clock::time_point start)
+{
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+//! One of the methods the run applies to every image.
+struct Explainer
+{
+    Method method;
+    const char* fileTag;  //!< in output file names
+    const char* title;    //!< in captions and progress
+    double cost;          //!< relative forwards per image, for the time left
+    cv::Ptr<cv::xai::ScoreCAM> cam;
+};
+
+std::vector<Explainer> createExplainers(const cv::dnn::Net& net, const Options& o)
+{
+    std::vector<Explainer> list;
+    try
+    {
+        if (o.method != Method::Augmented)
+            list.push_back({Method::ScoreCam, "scorecam", "Score-CAM", 1.0,
+                            cv::xai::ScoreCAM::create(net, o.params.scoreCam)});
+        if (o.method != Method::ScoreCam)
+            list.push_back({Method::Augmented, "augmented", "Augmented Score-CAM",
+                            (double)o.params.augmentation.numAugmentations,
+                            cv::xai::AugmentedScoreCAM::create(net, o.params)});
+    }
+    catch (const cv::Exception& e)
+    {
+        // create() checks the parameters and applies the backend: a wrong value or setup is usage.
+        throw UsageError(messageOf(e));
+    }
+    return list;
+}
+
+class Run
+{
+public:
+    Run(const Options& o, const std::vector<ImageItem>& images, cv::dnn::Net& net)
+        : o_(o), images_(images), labels_(o.labels.empty() ? std::vector<std::string>() : readLabels(o.labels)),
+          classes_(o.classes, labels_), explainers_(createExplainers(net, o)),
+          progress_(Progress::styleFor(o.quiet), (int)images.size())
+    {
+        for (Explainer& e : explainers_)
+            e.cam->setProgressCallback([this](int done, int total) { return progress_.onForward(done, total); });
+        checkClassCount(net);
+    }
+
+    //! Explains every image; returns the exit code.
+    int operator()()
+    {
+        const Clock::time_point start = Clock::now();
+        std::vector<ImageRecord> records;
+        int failed = 0;
+        std::vector<double> costs;
+        for (const Explainer& e : explainers_)
+            costs.push_back(e.cost);
+        for (size_t i = 0; i < images_.size(); i++)
+        {
+            ImageRecord rec;
+            rec.path = images_[i].path;
+            rec.stem = images_[i].stem;
+            progress_.beginImage((int)i, fs::path(rec.path).filename().string(), costs);
+            try
+            {
+                explainImage(rec);
+            }
+            catch (const UsageError&)
+            {
+                progress_.finish();
+                throw;  // wrong for every image, not this one's fault: stop
+            }
+            catch (const cv::Exception& e)
+            {
+                rec.error = messageOf(e);
+            }
+            catch (const std::exception& e)
+            {
+                rec.error = e.what();
+            }
+            if (!rec.error.empty())
+            {
+                failed++;
+                rec.classes.clear();
+                progress_.message("xai_explain: error: " + rec.path + ": " + rec.error);
+            }
+            progress_.endImage();
+            records.push_back(rec);
+        }
+        progress_.finish();
+
+        const std::string summary = (fs::path(o_.outputDir) / "summary.json").string();
+        writeSummary(summary, o_, records, millisecondsSince(start));
+        if (!o_.quiet)
+        {
+            const cv::xai::ScoreCAM& cam = *explainers_.front().cam;
+            std::cout << "xai_explain: " << images_.size() - failed << " of " << images_.size()
+                      << " images explained (backend " << backendName(cam.getBackend()) << ", target "
+                      << targetName(cam.getTarget()) << "), results in " << summary << std::endl;
+        }
+        return failed ? 1 : 0;
+    }
+
+private:
+    //! With a fixed input size, a wrong --class id or an unrunnable model is found before the first image.
+    void checkClassCount(cv::dnn::Net& net)
+    {
+        if (o_.params.scoreCam.inputSize.empty())
+            return;  // the image's own size: the first image will tell
+        const int numClasses = probeClassCount(net, o_);
+        classes_.checkClassCount(numClasses);
+        if (!labels_.empty() && (int)labels_.size() != numClasses)
+            progress_.message("xai_explain: warning: " + std::to_string(labels_.size()) + " labels in '" + o_.labels +
+                              "' for " + std::to_string(numClasses) + " classes");
+    }
+
+    std::string labelOf(int id) const
+    {
+        return id >= 0 && id < (int)labels_.size() ? labels_[id] : std::string();
+    }
+
+    void explainImage(ImageRecord& rec)
+    {
+        const cv::Mat image = cv::imread(rec.path, cv::IMREAD_COLOR);
+        if (image.empty())
+            throw std::runtime_error("cannot read the image (missing, unreadable or not an image format)");
+        rec.size = image.size();
+
+        std::vector<int> ids;           // the distinct classes, in the order asked
+        std::vector<size_t> mapIndex;   // where each one's map is in the library's answer
+        std::vector<std::vector<cv::Mat>> overlays;  // per class, per method
+        for (size_t m = 0; m < explainers_.size(); m++)
+        {
+            const Explainer& ex = explainers_[m];
+            progress_.beginMethod((int)m, methodName(ex.method));
+            std::vector<cv::Mat> maps;
+            const Clock::time_point start = Clock::now();
+            try
+            {
+                ex.cam->compute(image, classes_.libraryIds(), maps);
+            }
+            catch (const cv::Exception& e)
+            {
+                // Every image has the same classes: an id out of range is the command's fault.
+                if (e.code == cv::Error::StsOutOfRange)
+                    throw UsageError("--class: " + messageOf(e));
+                throw;
+            }
+            const double ms = millisecondsSince(start);
+            const std::vector<int> empty = ex.cam->getEmptyMaps();
+            if (m == 0)
+            {
+                // top:K is ranked by the library on the unmasked image; its scores fill the summary.
+                cv::Mat scores, probabilities;
+                ex.cam->getScores(scores, false);
+                ex.cam->getScores(probabilities, true);
+                const std::vector<int> resolved = ex.cam->getClassIds();
+                for (size_t k = 0; k < resolved.size(); k++)
+                    if (std::find(ids.begin(), ids.end(), resolved[k]) == ids.end())
+                    {
+                        const int id = resolved[k];
+                        ids.push_back(id);
+                        mapIndex.push_back(k);
+                        rec.classes.push_back({id, labelOf(id), scores.at<float>(id), probabilities.at<float>(id), {}, {}});
+                    }
+                overlays.resize(ids.size());
+            }
+
+            for (size_t c = 0; c < ids.size(); c++)
+            {
+                const size_t k = mapIndex[c];
+                MapRecord r;
+                r.method = ex.method;
+                r.layer = ex.cam->getTargetLayer();
+                r.forwards = ex.cam->getForwardCount();
+                r.batchSize = ex.cam->getEffectiveBatchSize();
+                r.timeMs = ms;
+                r.backend = ex.cam->getBackend();
+                r.target = ex.cam->getTarget();
+                r.stats = mapStatistics(maps[k]);
+                r.empty = std::find(empty.begin(), empty.end(), (int)k) != empty.end();
+
+                const std::string base = rec.stem + "_" + classTag(ids[c], labelOf(ids[c])) + "_" + ex.fileTag;
+                r.overlayFile = base + "_overlay.png";
+                r.map16File = base + "_map.png";
+                r.mapFloatFile = base + "_map.tiff";
+                overlays[c].push_back(overlayMap(image, maps[k], o_.colormap, o_.alpha));
+                writeImage(outputPath(r.overlayFile), overlays[c].back());
+                writeMap16(outputPath(r.map16File), maps[k]);
+                writeMapFloat(outputPath(r.mapFloatFile), maps[k]);
+                rec.classes[c].maps.push_back(r);
+            }
+        }
+
+        if (explainers_.size() > 1)
+            for (size_t c = 0; c < ids.size(); c++)
+                writeMontage(rec, rec.classes[c], image, overlays[c]);
+    }
+
+    void writeMontage(const ImageRecord& rec, ClassRecord& c, const cv::Mat& image,
+                      const std::vector<cv::Mat>& overlays)
+    {
+        char probability[32];
+        std::snprintf(probability, sizeof(probability), "%.3f", c.probability);
+        std::vector<cv::Mat> pictures = {image};
+        std::vector<std::string> captions = {"class " + std::to_string(c.id) + (c.name.empty() ? "" : " " + c.name) +
+                                             "  p=" + probability};
+        for (size_t m = 0; m < explainers_.size(); m++)
+        {
+            pictures.push_back(overlays[m]);
+            std::string caption = explainers_[m].title;
+            if (explainers_[m].method == Method::Augmented)
+                caption += ", " + std::to_string(o_.params.augmentation.numAugmentations) + " views";
+            captions.push_back(caption);
+        }
+        c.montageFile = rec.stem + "_" + classTag(c.id, c.name) + "_montage.png";
+        writeImage(outputPath(c.montageFile), montage(pictures, captions));
+    }
+
+    std::string outputPath(const std::string& file) const { return (fs::path(o_.outputDir) / file).string(); }
+
+    const Options& o_;
+    const std::vector<ImageItem>& images_;
+    std::vector<std::string> labels_;
+    ClassRequest classes_;  // before the explainers: a misspelt class name fails fast
+    std::vector<Explainer> explainers_;
+    Progress progress_;
+};
+
+} // namespace
+
+int run(const Options& o)
+{
+    if (o.quiet)
+        cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
+
+    cv::dnn::Net net = loadNet(o);
+    if (o.listLayers)
+    {
+        // Without --size the net has no input size to infer shapes from: a common classifier's.
+        const cv::Size size = o.params.scoreCam.inputSize.empty() ? cv::Size(224, 224) : o.params.scoreCam.inputSize;
+        printLayers(net, size, std::cout);
+        return 0;
+    }
+    checkLayerName(net, o.params.scoreCam.targetLayer);
+    const std::vector<ImageItem> images = collectImages(o.images);
+
+    std::error_code ec;
+    fs::create_directories(o.outputDir, ec);
+    if (ec || !fs::is_directory(o.outputDir, ec))
+        throw UsageError("cannot create the output folder '" + o.outputDir + "'");
+
+    Run job(o, images, net);
+    return job();
+}
+
+} // namespace xai_explain

@@ -1,0 +1,435 @@
+// This file is part of OpenCV project.
+// It is subject to the license terms in the LICENSE file found in the top-level directory
+// of this distribution and at http://opencv.org/license.html.
+
+// xai_explain as a user meets it: the program is run in a scratch folder and judged by its exit
+// code, its messages and its files; the maps it reports are checked against the library's own.
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+#include <opencv2/dnn.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/xai.hpp>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+#ifdef XAI_EXPLAIN_EXE
+const char* const kExe = XAI_EXPLAIN_EXE;
+#else
+const char* const kExe = nullptr;  // samples not built (XAI_BUILD_SAMPLES=OFF)
+#endif
+
+#define REQUIRE_EXE()                                                        \
+    do                                                                       \
+    {                                                                        \
+        if (!kExe)                                                           \
+            GTEST_SKIP() << "xai_explain is not built (XAI_BUILD_SAMPLES)";  \
+    } while (0)
+
+const fs::path kData = XAI_SAMPLES_DATA_DIR;
+const fs::path kModel = kData / "shapes_resnet.onnx";
+const fs::path kDemo = kData / "demo.png";
+
+// The preprocessing of the bundled model (samples/data/shapes_resnet.yml), spelt out so that the
+// library reference below cannot silently pick up anything else.
+const cv::Size kInputSize(128, 128);
+const double kScale = 1.0 / 127.5;
+const double kMean = 127.5;
+const char* const kPreprocessing = "--size 128x128 --scale 0.00784313725490196 --mean 127.5 --no-swap-rb --no-crop";
+
+std::string quote(const std::string& s)
+{
+    std::string q = "'";
+    for (char c : s)
+        q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+}
+
+std::string readText(const fs::path& p)
+{
+    std::ifstream in(p);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+//! A scratch folder per test, removed when the test passed (kept to look at when it failed).
+class TempDir
+{
+public:
+    TempDir()
+    {
+        const testing::TestInfo* t = testing::UnitTest::GetInstance()->current_test_info();
+        path_ = fs::temp_directory_path() /
+                ("xai_cli_" + std::string(t->name()) + "_" + std::to_string(::getpid()));
+        fs::remove_all(path_);
+        fs::create_directories(path_);
+    }
+    ~TempDir()
+    {
+        if (!testing::Test::HasFailure())
+            fs::remove_all(path_);
+    }
+    const fs::path& path() const { return path_; }
+
+private:
+    fs::path path_;
+};
+
+struct Result
+{
+    int code = -1;
+    std::string out, err;
+};
+
+//! Runs xai_explain with cwd in `dir`; args are passed to the shell as they are.
+Result runExplain(const fs::path& dir, const std::string& args)
+{
+    const fs::path out = dir / ".stdout", err = dir / ".stderr";
+    const std::string cmd = "cd " + quote(dir.string()) + " && " + quote(kExe) + " " + args + " >" +
+                            quote(out.string()) + " 2>" + quote(err.string());
+    const int status = std::system(cmd.c_str());
+    Result r;
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = readText(out);
+    r.err = readText(err);
+    return r;
+}
+
+void expectPicture(const fs::path& p, cv::Size size, int type)
+{
+    const cv::Mat m = cv::imread(p.string(), cv::IMREAD_UNCHANGED);
+    ASSERT_FALSE(m.empty()) << p;
+    EXPECT_EQ(m.size(), size) << p;
+    EXPECT_EQ(m.type(), type) << p;
+}
+
+std::vector<std::string> filesIn(const fs::path& dir)
+{
+    std::vector<std::string> names;
+    for (const fs::directory_entry& e : fs::directory_iterator(dir))
+        names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+//! Every file a map record of summary.json names exists and holds the map in its formats.
+void expectMapFiles(const fs::path& outDir, const cv::FileNode& map, cv::Size size)
+{
+    const cv::FileNode files = map["files"];
+    expectPicture(outDir / (std::string)files["overlay"], size, CV_8UC3);
+    expectPicture(outDir / (std::string)files["map16"], size, CV_16UC1);
+    expectPicture(outDir / (std::string)files["map_float"], size, CV_32FC1);
+
+    // The float file is the lossless one, the 16-bit PNG its quantisation.
+    const cv::Mat f = cv::imread((outDir / (std::string)files["map_float"]).string(), cv::IMREAD_UNCHANGED);
+    const cv::Mat q = cv::imread((outDir / (std::string)files["map16"]).string(), cv::IMREAD_UNCHANGED);
+    ASSERT_FALSE(f.empty());
+    ASSERT_FALSE(q.empty());
+    cv::Mat qf;
+    q.convertTo(qf, CV_32F, 1.0 / 65535);
+    EXPECT_LE(cv::norm(f, qf, cv::NORM_INF), 0.51 / 65535 + 1e-7);
+
+    double mn = 0, mx = 0;
+    cv::minMaxLoc(f, &mn, &mx);
+    EXPECT_NEAR((double)map["stats"]["min"], mn, 1e-6);
+    EXPECT_NEAR((double)map["stats"]["max"], mx, 1e-6);
+}
+
+} // namespace
+
+TEST(XAI_Explain, help_reads_like_a_man_page)
+{
+    REQUIRE_EXE();
+    TempDir dir;
+    const Result r = runExplain(dir.path(), "--help");
+    EXPECT_EQ(r.code, 0) << r.err;
+    for (const char* section : {"SYNOPSIS", "DESCRIPTION", "OPTIONS", "EXAMPLES", "EXIT STATUS", "--augmentations",
+                                "--preset", "torchvision-imagenet"})
+        EXPECT_NE(r.out.find(section), std::string::npos) << section;
+    EXPECT_TRUE(r.err.empty()) << r.err;
+}
+
+// The program as a first-time user runs it: no arguments at all, default settings.
+TEST(XAI_Explain, default_run_explains_the_demo_picture)
+{
+    REQUIRE_EXE();
+    ASSERT_TRUE(fs::exists(kModel)) << kModel << " (bundled data missing)";
+    TempDir dir;
+    const Result r = runExplain(dir.path(), "");
+    ASSERT_EQ(r.code, 0) << r.err;
+
+    // stderr is a file here, not a terminal: plain progress lines, no bar redrawn with \r.
+    EXPECT_NE(r.err.find("xai_explain: 100%"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find('\r'), std::string::npos) << r.err;
+    EXPECT_NE(r.out.find("summary.json"), std::string::npos) << r.out;
+
+    const fs::path out = dir.path() / "xai_out";
+    ASSERT_TRUE(fs::exists(out / "summary.json"));
+    cv::FileStorage summary((out / "summary.json").string(), cv::FileStorage::READ);
+    ASSERT_TRUE(summary.isOpened());
+    EXPECT_EQ((std::string)summary["method"], "both");
+    ASSERT_EQ(summary["images"].size(), 1u);
+    const cv::FileNode image = summary["images"][0];
+    EXPECT_EQ((std::string)image["status"], "ok");
+    EXPECT_EQ((std::string)image["stem"], "demo");
+
+    const cv::Mat demo = cv::imread(kDemo.string());
+    ASSERT_FALSE(demo.empty());
+    ASSERT_EQ(image["classes"].size(), 1u);  // top:1
+    const cv::FileNode cls = image["classes"][0];
+    EXPECT_FALSE(((std::string)cls["name"]).empty()) << "labels from the sidecar";
+    const double p = (double)cls["probability"];
+    EXPECT_GT(p, 0.0);
+    EXPECT_LE(p, 1.0);
+    ASSERT_EQ(cls["maps"].size(), 2u);
+    EXPECT_EQ((std::string)cls["maps"][0]["method"], "score-cam");
+    EXPECT_EQ((std::string)cls["maps"][1]["method"], "augmented");
+    EXPECT_EQ((int)cls["maps"][1]["parameters"]["augmentations"], 16);
+    EXPECT_EQ((int)cls["maps"][1]["parameters"]["input_width"], 128);
+    for (const cv::FileNode& m : cls["maps"])
+    {
+        EXPECT_GT((int)m["forward_count"], 0);
+        EXPECT_FALSE(((std::string)m["layer"]).empty());
+        expectMapFiles(out, m, demo.size());
+    }
+    const std::string montage = (std::string)cls["montage"];
+    EXPECT_EQ(montage.rfind("demo_", 0), 0u) << montage;
+    const cv::Mat mont = cv::imread((out / montage).string());
+    ASSERT_FALSE(mont.empty()) << montage;
+    EXPECT_GT(mont.cols, 3 * mont.rows / 2);  // three pictures side by side, plus the caption strip
+}
+
+TEST(XAI_Explain, bad_usage_is_one_line_and_exit_code_2)
+{
+    REQUIRE_EXE();
+    TempDir dir;
+    std::ofstream(dir.path() / "not_a_model.onnx") << "this is not a network\n";
+    const struct
+    {
+        std::string args, message;
+    } cases[] = {
+        {"--no-such-option", "no-such-option"},
+        {"--augmentations 0", "--augmentations"},
+        {"--alpha 2", "--alpha"},
+        {"--size 0x5", "--size"},
+        {"--batch abc", "--batch"},
+        {"--max-shift -0.5", "--max-shift"},
+        {"--fusion median", "--fusion"},
+        {"--colormap nosuchmap", "--colormap"},
+        {"--image missing.png", "missing.png"},
+        {"@missing_list.txt", "missing_list.txt"},
+        {"--model missing.onnx", "missing.onnx"},
+        {"--model not_a_model.onnx --size 8x8", "not_a_model.onnx"},
+        {"--class no-such-class", "no-such-class"},
+        {"--class 12345", "12345"},
+        {"--layer no_such_layer", "no_such_layer"},
+    };
+    for (const auto& c : cases)
+    {
+        SCOPED_TRACE(c.args);
+        const Result r = runExplain(dir.path(), c.args);
+        EXPECT_EQ(r.code, 2) << r.err;
+        EXPECT_EQ(r.err.rfind("xai_explain: error: ", 0), 0u) << r.err;
+        EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
+        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    }
+    EXPECT_FALSE(fs::exists(dir.path() / "xai_out" / "summary.json"));
+}
+
+TEST(XAI_Explain, corrupt_image_in_a_folder_fails_alone)
+{
+    REQUIRE_EXE();
+    TempDir dir;
+    const fs::path images = dir.path() / "images";
+    fs::create_directories(images);
+    fs::copy_file(kDemo, images / "a.png");
+    fs::copy_file(kDemo, images / "c.png");
+    std::ofstream(images / "b.png") << "not a png";
+    std::ofstream(images / "notes.md") << "not an image, not even tried";
+
+    const Result r = runExplain(dir.path(), "--method score-cam --max-channels 8 --quiet --output out images");
+    EXPECT_EQ(r.code, 1) << r.err;
+    EXPECT_NE(r.err.find("xai_explain: error: "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("b.png"), std::string::npos) << r.err;
+    EXPECT_TRUE(r.out.empty()) << "--quiet: " << r.out;
+
+    cv::FileStorage summary((dir.path() / "out" / "summary.json").string(), cv::FileStorage::READ);
+    ASSERT_TRUE(summary.isOpened());
+    ASSERT_EQ(summary["images"].size(), 3u);
+    EXPECT_EQ((int)summary["images_failed"], 1);
+    const char* expected[] = {"ok", "error", "ok"};
+    for (int i = 0; i < 3; i++)
+        EXPECT_EQ((std::string)summary["images"][i]["status"], expected[i]) << i;
+    const std::vector<std::string> files = filesIn(dir.path() / "out");
+    auto startingWith = [&](const std::string& prefix) {
+        return std::count_if(files.begin(), files.end(), [&](const std::string& f) { return f.rfind(prefix, 0) == 0; });
+    };
+    EXPECT_EQ(startingWith("a_"), 3) << "overlay, 16-bit map, float map";
+    EXPECT_EQ(startingWith("c_"), 3) << "overlay, 16-bit map, float map";
+    EXPECT_EQ(startingWith("b_"), 0);
+}
+
+TEST(XAI_Explain, list_files_and_repeated_names)
+{
+    REQUIRE_EXE();
+    TempDir dir;
+    fs::create_directories(dir.path() / "x");
+    fs::create_directories(dir.path() / "y");
+    fs::copy_file(kDemo, dir.path() / "x" / "pic.png");
+    fs::copy_file(kDemo, dir.path() / "y" / "pic.png");
+    std::ofstream(dir.path() / "list.txt") << "# two pictures with one name\nx/pic.png\n\ny/pic.png\n";
+
+    const Result r = runExplain(dir.path(), "--method score-cam --max-channels 4 --quiet @list.txt");
+    ASSERT_EQ(r.code, 0) << r.err;
+    cv::FileStorage summary((dir.path() / "xai_out" / "summary.json").string(), cv::FileStorage::READ);
+    ASSERT_EQ(summary["images"].size(), 2u);
+    EXPECT_EQ((std::string)summary["images"][0]["stem"], "pic");
+    EXPECT_EQ((std::string)summary["images"][1]["stem"], "pic-2");
+}
+
+// Preprocessing comes from the model's .yml, then --preset, then single options; labels from the
+// .yml make class names usable in --class.
+TEST(XAI_Explain, sidecar_preset_and_options_in_that_order)
+{
+    REQUIRE_EXE();
+    TempDir dir;
+    const std::string quick = "--method score-cam --max-channels 4 --quiet ";
+    auto parameters = [&](const std::string& args) {
+        const Result r = runExplain(dir.path(), quick + args);
+        EXPECT_EQ(r.code, 0) << args << ": " << r.err;
+        cv::FileStorage fs((dir.path() / "xai_out" / "summary.json").string(), cv::FileStorage::READ);
+        const cv::FileNode cls = fs["images"][0]["classes"][0];
+        cv::FileNode p = cls["maps"][0]["parameters"];
+        return std::make_tuple((int)p["input_width"], (int)p["swap_rb"], (double)p["mean"][0], (int)cls["class_id"],
+                               (std::string)cls["name"]);
+    };
+
+    const auto [width, swap, mean, id, name] = parameters("");
+    EXPECT_EQ(width, 128);
+    EXPECT_EQ(swap, 0);
+    EXPECT_DOUBLE_EQ(mean, 127.5);
+    ASSERT_FALSE(name.empty());
+
+    const auto preset = parameters("--preset torchvision-imagenet");
+    EXPECT_EQ(std::get<0>(preset), 224);
+    EXPECT_EQ(std::get<1>(preset), 1);
+    EXPECT_DOUBLE_EQ(std::get<2>(preset), 123.675);
+
+    const auto explicitSize = parameters("--preset torchvision-imagenet --size 96x96 --no-swap-rb");
+    EXPECT_EQ(std::get<0>(explicitSize), 96);
+    EXPECT_EQ(std::get<1>(explicitSize), 0);
+
+    // The top class asked for by name, in other letter case.
+    std::string shouted = name;
+    for (char& c : shouted)
+        c = (char)std::toupper((unsigned char)c);
+    const auto byName = parameters("--class " + quote(shouted));
+    EXPECT_EQ(std::get<3>(byName), id);
+    EXPECT_EQ(std::get<4>(byName), name);
+}
+
+// summary.json reports the library's maps: the same parameters through the C++ API give the same
+// statistics, and the float files hold the maps themselves.
+TEST(XAI_Explain, summary_statistics_equal_the_library)
+{
+    REQUIRE_EXE();
+    TempDir dir;
+    const std::string args = std::string(kPreprocessing) + " --augmentations 4 --max-channels 32 --class top:2 " +
+                             "--quiet " + quote(kDemo.string());
+    const Result r = runExplain(dir.path(), args);
+    ASSERT_EQ(r.code, 0) << r.err;
+    const fs::path out = dir.path() / "xai_out";
+    cv::FileStorage summary((out / "summary.json").string(), cv::FileStorage::READ);
+    ASSERT_TRUE(summary.isOpened());
+    const cv::FileNode classes = summary["images"][0]["classes"];
+    ASSERT_EQ(classes.size(), 2u);
+    std::vector<int> ids;
+    for (const cv::FileNode& c : classes)
+        ids.push_back((int)c["class_id"]);
+
+    // The reference, with the library's defaults for what the command line left alone.
+    cv::xai::AugmentedScoreCAM::Params params;
+    params.scoreCam.inputSize = kInputSize;
+    params.scoreCam.scale = kScale;
+    params.scoreCam.mean = cv::Scalar::all(kMean);
+    params.scoreCam.swapRB = false;
+    params.scoreCam.crop = false;
+    params.scoreCam.maxChannels = 32;
+    params.augmentation.numAugmentations = 4;
+    const cv::Mat image = cv::imread(kDemo.string());
+    cv::dnn::Net net = cv::dnn::readNet(kModel.string());
+    const cv::Ptr<cv::xai::ScoreCAM> reference[] = {cv::xai::ScoreCAM::create(net, params.scoreCam),
+                                                    cv::xai::AugmentedScoreCAM::create(net, params)};
+
+    std::vector<cv::Mat> top1;
+    reference[0]->compute(image, std::vector<int>{-1}, top1);
+    EXPECT_EQ(reference[0]->getClassIds().at(0), ids[0]) << "top:2 starts with the top-1 class";
+
+    for (int m = 0; m < 2; m++)
+    {
+        std::vector<cv::Mat> maps;
+        reference[m]->compute(image, ids, maps);
+        ASSERT_EQ(maps.size(), ids.size());
+        for (size_t k = 0; k < ids.size(); k++)
+        {
+            SCOPED_TRACE("method " + std::to_string(m) + ", class " + std::to_string(ids[k]));
+            const cv::FileNode rec = classes[(int)k]["maps"][m];
+            EXPECT_EQ((std::string)rec["layer"], reference[m]->getTargetLayer());
+            EXPECT_EQ((int)rec["forward_count"], reference[m]->getForwardCount());
+            double mn = 0, mx = 0;
+            cv::minMaxLoc(maps[k], &mn, &mx);
+            EXPECT_NEAR((double)rec["stats"]["min"], mn, 1e-4);
+            EXPECT_NEAR((double)rec["stats"]["max"], mx, 1e-4);
+            EXPECT_NEAR((double)rec["stats"]["mean"], cv::mean(maps[k])[0], 1e-4);
+            EXPECT_NEAR((double)rec["stats"]["sum"], cv::sum(maps[k])[0], 1e-4 * maps[k].total());
+
+            const fs::path floatFile = out / (std::string)rec["files"]["map_float"];
+            const cv::Mat saved = cv::imread(floatFile.string(), cv::IMREAD_UNCHANGED);
+            ASSERT_EQ(saved.type(), CV_32FC1);
+            EXPECT_LE(cv::norm(saved, maps[k], cv::NORM_INF), 1e-4);
+        }
+    }
+}
+
+// --list-layers marks the layer that "auto" explains; the run must then explain that very layer.
+TEST(XAI_Explain, list_layers_marks_the_automatic_layer)
+{
+    REQUIRE_EXE();
+    TempDir dir;
+    const Result list = runExplain(dir.path(), "--list-layers");
+    ASSERT_EQ(list.code, 0) << list.err;
+    std::istringstream lines(list.out);
+    std::string marked;
+    int layers = 0;
+    for (std::string line; std::getline(lines, line);)
+    {
+        if (line.empty() || line[0] == '#')
+            continue;
+        layers++;
+        if (line[0] == '*')
+            std::istringstream(line.substr(1)) >> marked;
+    }
+    EXPECT_GT(layers, 5);
+    ASSERT_FALSE(marked.empty()) << list.out;
+    EXPECT_NE(list.out.find("x128x128"), std::string::npos) << "shapes for the sidecar's 128x128 input";
+
+    const Result r = runExplain(dir.path(), "--method score-cam --max-channels 4 --quiet");
+    ASSERT_EQ(r.code, 0) << r.err;
+    cv::FileStorage summary((dir.path() / "xai_out" / "summary.json").string(), cv::FileStorage::READ);
+    EXPECT_EQ((std::string)summary["images"][0]["classes"][0]["maps"][0]["layer"], marked);
+}
