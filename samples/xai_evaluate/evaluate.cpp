@@ -1,0 +1,483 @@
+// This file is part of OpenCV project.
+// It is subject to the license terms in the LICENSE file found in the top-level directory
+// of this distribution and at http://opencv.org/license.html.
+
+#include "evaluate.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <set>
+
+#include <unistd.h>
+
+#include <opencv2/dnn.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/xai.hpp>
+
+#include "dataset.hpp"
+#include "records.hpp"
+#include "report.hpp"
+
+namespace fs = std::filesystem;
+
+namespace xai_evaluate {
+namespace {
+
+std::string pathIn(const std::string& dir, const char* file) { return (fs::path(dir) / file).string(); }
+
+//! The first setting that differs, as "name: a vs b"; empty when the runs agree.
+std::string firstDifference(const RunInfo& a, const RunInfo& b)
+{
+    std::map<std::string, std::string> ma(a.settings.begin(), a.settings.end()),
+        mb(b.settings.begin(), b.settings.end());
+    for (const auto& kv : ma)
+    {
+        const auto it = mb.find(kv.first);
+        const std::string other = it == mb.end() ? "(none)" : it->second;
+        if (other != kv.second)
+            return kv.first + ": " + kv.second + " vs " + other;
+    }
+    for (const auto& kv : mb)
+        if (!ma.count(kv.first))
+            return kv.first + ": (none) vs " + kv.second;
+    return std::string();
+}
+
+int stepsOf(const RunInfo& info)
+{
+    for (const auto& kv : info.settings)
+        if (kv.first == "steps")
+            return (int)parseNumber(kv.second);
+    throw UsageError("the run description has no 'steps' setting");
+}
+
+struct Tables
+{
+    Table perImage, curves, randomization;
+};
+
+Tables readTables(const std::string& dir, int steps)
+{
+    Tables t;
+    t.perImage = readTable(pathIn(dir, kPerImageFile), perImageColumns());
+    t.curves = readTable(pathIn(dir, kCurvesFile), curveColumns(steps));
+    t.randomization = readTable(pathIn(dir, kRandomizationFile), randomizationColumns());
+    return t;
+}
+
+//! Keeps the rows of `units`, sorts and writes the three tables, then the summary and the curves.
+void finish(const std::string& dir, const RunInfo& info, Tables& t, const std::set<Unit>& units,
+            const std::string& format, bool plots)
+{
+    keepUnits(t.perImage, units, perImageKey());
+    keepUnits(t.curves, units, curveKey());
+    keepUnits(t.randomization, units, randomizationKey());
+    sortRows(t.perImage, info.methods, perImageKey());
+    sortRows(t.curves, info.methods, curveKey());
+    sortRows(t.randomization, info.methods, randomizationKey());
+    writeTable(pathIn(dir, kPerImageFile), t.perImage);
+    writeTable(pathIn(dir, kCurvesFile), t.curves);
+    if (!t.randomization.rows.empty() || fs::exists(pathIn(dir, kRandomizationFile)))
+        writeTable(pathIn(dir, kRandomizationFile), t.randomization);
+    writeSummary(dir, format, info, t.perImage, t.randomization);
+    if (plots)
+        drawCurves(dir, info, t.curves);
+}
+
+void createDir(const std::string& dir)
+{
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec || !fs::is_directory(dir, ec))
+        throw UsageError("cannot create the output folder '" + dir + "'");
+}
+
+cv::dnn::Net loadNet(const std::string& model)
+{
+    try
+    {
+        cv::dnn::Net net = cv::dnn::readNet(model);
+        if (net.empty())
+            throw UsageError("model '" + model + "' holds no network");
+        return net;
+    }
+    catch (const cv::Exception& e)
+    {
+        throw UsageError("cannot load model '" + model + "': " + messageOf(e));
+    }
+}
+
+//! Layers with parameters, output side first; the first `count` of them (0: all).
+std::vector<cv::String> randomizationLayers(const cv::dnn::Net& net, int count)
+{
+    std::vector<cv::String> layers;
+    const std::vector<cv::String> names = net.getLayerNames();
+    for (size_t i = names.size(); i-- > 0;)
+    {
+        if (net.getLayer(net.getLayerId(names[i]))->blobs.empty())
+            continue;
+        layers.push_back(names[i]);
+        if (count > 0 && (int)layers.size() == count)
+            break;
+    }
+    return layers;
+}
+
+cv::xai::AugmentedScoreCAM::Params explainerParams(const Options& o, const MethodSpec& m)
+{
+    cv::xai::AugmentedScoreCAM::Params p;
+    p.scoreCam = o.scoreCam;
+    p.augmentation = o.augmentation;
+    p.augmentation.numAugmentations = m.augmented ? m.views : 1;
+    p.fusion = m.fusion;
+    return p;
+}
+
+cv::Ptr<cv::xai::ScoreCAM> makeExplainer(const cv::dnn::Net& net, const Options& o, const MethodSpec& m)
+{
+    if (!m.augmented)
+        return cv::xai::ScoreCAM::create(net, o.scoreCam);
+    return cv::xai::AugmentedScoreCAM::create(net, explainerParams(o, m));
+}
+
+//! One image in memory, with its objects' masks.
+struct LoadedImage
+{
+    cv::Mat image;
+    std::vector<cv::Mat> masks;   //!< empty Mat where the object has no mask
+};
+
+LoadedImage loadImage(const GtImage& gt)
+{
+    LoadedImage li;
+    li.image = cv::imread(gt.path, cv::IMREAD_COLOR);
+    if (li.image.empty())
+        throw std::runtime_error("cannot read image '" + gt.path + "'");
+    for (const GtObject& obj : gt.objects)
+    {
+        cv::Mat mask;
+        if (!obj.maskPath.empty())
+        {
+            mask = cv::imread(obj.maskPath, cv::IMREAD_GRAYSCALE);
+            if (mask.empty())
+                throw std::runtime_error("cannot read mask '" + obj.maskPath + "'");
+            if (mask.size() != li.image.size())
+                throw std::runtime_error("mask '" + obj.maskPath + "' is not the size of its image");
+        }
+        li.masks.push_back(mask);
+    }
+    return li;
+}
+
+class Progress
+{
+public:
+    Progress(bool enabled, int total) : enabled_(enabled && isatty(2)), total_(total) {}
+    void show(int done, const std::string& what)
+    {
+        if (!enabled_)
+            return;
+        std::fprintf(stderr, "\r[%d/%d] %-60.60s", done, total_, what.c_str());
+        std::fflush(stderr);
+    }
+    void end()
+    {
+        if (enabled_)
+            std::fprintf(stderr, "\r%-75s\r", "");
+    }
+
+private:
+    bool enabled_;
+    int total_;
+};
+
+//! Rows of one explained image and method.
+struct UnitRows
+{
+    std::vector<std::vector<std::string>> perImage, curves, randomization;
+};
+
+UnitRows evaluateUnit(const Options& o, const MethodSpec& method, cv::xai::ScoreCAM& cam, cv::dnn::Net& explainNet,
+                      cv::dnn::Net& metricNet, const GtImage& gt, const LoadedImage& li, const cv::Mat& probabilities)
+{
+    std::vector<int> classes;
+    for (const GtObject& obj : gt.objects)
+        classes.push_back(obj.classId);
+    std::vector<cv::Mat> maps;
+    const int64 t0 = cv::getTickCount();
+    cam.compute(li.image, classes, maps);
+    const double seconds = (double)(cv::getTickCount() - t0) / cv::getTickFrequency();
+    const int forwards = cam.getForwardCount();
+    const std::vector<int> empties = cam.getEmptyMaps();
+
+    cv::Point top;
+    cv::minMaxLoc(probabilities, nullptr, nullptr, nullptr, &top);
+    const std::string index = std::to_string(gt.index);
+    UnitRows out;
+    for (size_t k = 0; k < gt.objects.size(); k++)
+    {
+        const GtObject& obj = gt.objects[k];
+        const cv::Mat& map = maps[k];
+        const cv::xai::ConfidenceChange conf = cv::xai::confidenceChange(
+            metricNet, o.scoreCam, li.image, map, obj.classId, o.dropBaseline, o.perturbation.blurSigma);
+        cv::Mat del, ins;
+        const double delAuc = cv::xai::deletionCurve(metricNet, o.scoreCam, li.image, map, obj.classId, del, o.perturbation);
+        const double insAuc = cv::xai::insertionCurve(metricNet, o.scoreCam, li.image, map, obj.classId, ins, o.perturbation);
+        const double energyBox = cv::xai::energyPointingGame(map, obj.box);
+        const double energyMask = li.masks[k].empty() ? std::nan("") : cv::xai::energyPointingGameMask(map, li.masks[k]);
+        const cv::Rect box = cv::xai::saliencyBoundingBox(map, o.bboxThreshold);
+        const double iou = cv::xai::boxIoU(box, obj.box);
+
+        // Several objects: the other one that holds most of the map's energy.
+        int other = -1;
+        double otherBox = std::nan(""), otherMask = std::nan("");
+        for (size_t j = 0; j < gt.objects.size(); j++)
+        {
+            if (j == k)
+                continue;
+            const double eb = cv::xai::energyPointingGame(map, gt.objects[j].box);
+            const double em = li.masks[j].empty() ? std::nan("") : cv::xai::energyPointingGameMask(map, li.masks[j]);
+            const double score = std::isnan(em) ? eb : em;
+            const double best = std::isnan(otherMask) ? otherBox : otherMask;
+            if (other < 0 || score > best)
+            {
+                other = (int)j;
+                otherBox = eb;
+                otherMask = em;
+            }
+        }
+        std::string stays;
+        if (other >= 0)
+        {
+            const bool masks = !std::isnan(energyMask) && !std::isnan(otherMask);
+            stays = (masks ? energyMask > otherMask : energyBox > otherBox) ? "1" : "0";
+        }
+        const bool empty = std::find(empties.begin(), empties.end(), (int)k) != empties.end();
+        out.perImage.push_back({index, method.name, std::to_string(k), gt.name, std::to_string(obj.classId),
+                                std::to_string(top.x), number(probabilities.at<float>(0, obj.classId)),
+                                std::to_string(method.augmented ? method.views : 1),
+                                method.augmented ? (method.fusion == cv::xai::FUSION_MAX ? "max" : "mean") : "none",
+                                std::to_string(forwards), number(seconds), empty ? "1" : "0", number(conf.drop),
+                                conf.increase ? "1" : "0", number(conf.masked), number(delAuc), number(insAuc),
+                                number(energyBox), number(energyMask), number(iou), std::to_string(box.x),
+                                std::to_string(box.y), std::to_string(box.width), std::to_string(box.height),
+                                other >= 0 ? std::to_string(gt.objects[other].classId) : "", number(otherBox),
+                                number(otherMask), stays});
+        for (int c = 0; c < 2; c++)
+        {
+            const cv::Mat& curve = c == 0 ? del : ins;
+            std::vector<std::string> row = {index, method.name, std::to_string(k), c == 0 ? "deletion" : "insertion"};
+            for (int i = 0; i < (int)curve.total(); i++)
+                row.push_back(number(curve.at<double>(i)));
+            out.curves.push_back(row);
+        }
+    }
+
+    if (gt.index < o.randomizationImages)
+    {
+        const cv::xai::AugmentedScoreCAM::Params params = explainerParams(o, method);
+        const int classId = gt.objects[0].classId;
+        const cv::Mat image = li.image;
+        cv::xai::SaliencyFunction explain = [&](cv::dnn::Net& net) {
+            cv::Mat m;
+            if (method.augmented)
+                cv::xai::AugmentedScoreCAM::create(net, params)->compute(image, classId, m);
+            else
+                cv::xai::ScoreCAM::create(net, params.scoreCam)->compute(image, classId, m);
+            return m;
+        };
+        std::vector<cv::xai::RandomizationStep> steps;
+        cv::xai::modelRandomizationTest(explainNet, o.scoreCam, image, explain, steps,
+                                        (uint64)(1000003 * (int64)gt.index + 17),
+                                        randomizationLayers(explainNet, o.randomizationLayers));
+        for (size_t s = 0; s < steps.size(); s++)
+            out.randomization.push_back({index, method.name, std::to_string(s), steps[s].layer, steps[s].type,
+                                         std::to_string(steps[s].randomizedBlobs), std::to_string(steps[s].keptBlobs),
+                                         number(steps[s].correlation), steps[s].note});
+    }
+    return out;
+}
+
+} // namespace
+
+int runEvaluation(const Options& o)
+{
+    GroundTruth gt = readGroundTruth(o.groundTruth);
+    if (o.limit > 0 && (int)gt.images.size() > o.limit)
+        gt.images.resize(o.limit);
+    if (o.threads > 0)
+        cv::setNumThreads(o.threads);
+
+    RunInfo info;
+    info.settings = o.settings();
+    for (const MethodSpec& m : o.methods)
+        info.methods.push_back(m.name);
+    createDir(o.output);
+    const RunInfo previous = readRunInfo(pathIn(o.output, kRunFile));
+    if (!previous.settings.empty())
+    {
+        const std::string diff = firstDifference(info, previous);
+        if (!diff.empty() || previous.methods != info.methods)
+            throw UsageError("the output folder '" + o.output + "' holds a run with other settings (" +
+                             (diff.empty() ? std::string("methods") : diff) + "); use another --output");
+    }
+    else
+        writeRunInfo(pathIn(o.output, kRunFile), info);
+
+    // Nets: one for the explanations, one for the metrics, so that each keeps one batch shape.
+    cv::dnn::Net explainNet = loadNet(o.model), metricNet = loadNet(o.model);
+
+    // What the folder holds already: complete units only (all objects of the image).
+    Tables tables = readTables(o.output, o.perturbation.steps);
+    std::map<Unit, int> rowsPerUnit;
+    for (const auto& r : tables.perImage.rows)
+        rowsPerUnit[unitOf(tables.perImage, r)]++;
+    std::set<Unit> done;
+    for (const GtImage& im : gt.images)
+        for (const MethodSpec& m : o.methods)
+        {
+            const auto it = rowsPerUnit.find(Unit(im.index, m.name));
+            if (it != rowsPerUnit.end() && it->second == (int)im.objects.size())
+                done.insert(it->first);
+        }
+    // Drop what an interrupted run left half-written, so that appending cannot duplicate it.
+    {
+        Tables clean = tables;
+        keepUnits(clean.perImage, done, perImageKey());
+        keepUnits(clean.curves, done, curveKey());
+        keepUnits(clean.randomization, done, randomizationKey());
+        if (clean.perImage.rows.size() != tables.perImage.rows.size() ||
+            clean.curves.rows.size() != tables.curves.rows.size() ||
+            clean.randomization.rows.size() != tables.randomization.rows.size())
+        {
+            writeTable(pathIn(o.output, kPerImageFile), clean.perImage);
+            writeTable(pathIn(o.output, kCurvesFile), clean.curves);
+            writeTable(pathIn(o.output, kRandomizationFile), clean.randomization);
+        }
+    }
+
+    std::vector<const GtImage*> todo;
+    int pending = 0, skipped = 0;
+    for (const GtImage& im : gt.images)
+    {
+        if (im.index % o.shardCount != o.shardIndex)
+            continue;
+        int n = 0;
+        for (const MethodSpec& m : o.methods)
+            n += done.count(Unit(im.index, m.name)) ? 0 : 1;
+        skipped += (int)o.methods.size() - n;
+        pending += n;
+        if (n > 0)
+            todo.push_back(&im);
+    }
+
+    std::map<std::string, cv::Ptr<cv::xai::ScoreCAM>> cams;
+    Progress progress(!o.quiet, pending);
+    int finished = 0, failures = 0;
+    const int64 start = cv::getTickCount();
+    for (const GtImage* im : todo)
+    {
+        LoadedImage li;
+        cv::Mat probabilities;
+        try
+        {
+            li = loadImage(*im);
+            cv::xai::classProbabilities(metricNet, o.scoreCam, li.image, probabilities, 2);  // the batch of confidenceChange
+        }
+        catch (const std::exception& e)
+        {
+            const cv::Exception* ce = dynamic_cast<const cv::Exception*>(&e);
+            std::fprintf(stderr, "%sxai_evaluate: error: %s: %s\n", isatty(2) && !o.quiet ? "\n" : "",
+                         im->name.c_str(), ce ? messageOf(*ce).c_str() : e.what());
+            failures++;
+            continue;
+        }
+        for (const MethodSpec& m : o.methods)
+        {
+            if (done.count(Unit(im->index, m.name)))
+                continue;
+            progress.show(finished, im->name + " " + m.name);
+            try
+            {
+                cv::Ptr<cv::xai::ScoreCAM>& cam = cams[m.name];
+                if (!cam)
+                    cam = makeExplainer(explainNet, o, m);
+                const UnitRows rows = evaluateUnit(o, m, *cam, explainNet, metricNet, *im, li, probabilities);
+                // Curves and randomisation first: a unit counts as done once its per-image rows are written.
+                appendRows(pathIn(o.output, kCurvesFile), curveColumns(o.perturbation.steps), rows.curves);
+                if (!rows.randomization.empty())
+                    appendRows(pathIn(o.output, kRandomizationFile), randomizationColumns(), rows.randomization);
+                appendRows(pathIn(o.output, kPerImageFile), perImageColumns(), rows.perImage);
+                done.insert(Unit(im->index, m.name));
+            }
+            catch (const UsageError&)
+            {
+                throw;
+            }
+            catch (const std::exception& e)
+            {
+                const cv::Exception* ce = dynamic_cast<const cv::Exception*>(&e);
+                std::fprintf(stderr, "%sxai_evaluate: error: %s (%s): %s\n", isatty(2) && !o.quiet ? "\n" : "",
+                             im->name.c_str(), m.name.c_str(), ce ? messageOf(*ce).c_str() : e.what());
+                failures++;
+            }
+            finished++;
+        }
+    }
+    progress.end();
+
+    tables = readTables(o.output, o.perturbation.steps);
+    finish(o.output, info, tables, done, o.summaryFormat, o.plots);
+    if (!o.quiet)
+        std::fprintf(stderr, "xai_evaluate: %d evaluated, %d already in %s, %d failed, %.1f s; summary in %s\n",
+                     finished - failures, skipped, o.output.c_str(), failures,
+                     (double)(cv::getTickCount() - start) / cv::getTickFrequency(),
+                     pathIn(o.output, o.summaryFormat == "json" ? "summary.json" : "summary.yml").c_str());
+    return failures ? 1 : 0;
+}
+
+int runMerge(const Options& o)
+{
+    RunInfo info;
+    Tables all;
+    for (size_t i = 0; i < o.merge.size(); i++)
+    {
+        const std::string& dir = o.merge[i];
+        const RunInfo r = readRunInfo(pathIn(dir, kRunFile));
+        if (r.settings.empty())
+            throw UsageError("'" + dir + "' is not an output folder of xai_evaluate (no " + kRunFile + ")");
+        if (i == 0)
+            info = r;
+        else
+        {
+            const std::string diff = firstDifference(info, r);
+            if (!diff.empty() || r.methods != info.methods)
+                throw UsageError("'" + dir + "' was made with other settings than '" + o.merge[0] + "' (" +
+                                 (diff.empty() ? std::string("methods") : diff) + "): only shards of one run merge");
+        }
+        const Tables t = readTables(dir, stepsOf(r));
+        if (i == 0)
+            all = t;
+        else
+        {
+            all.perImage.rows.insert(all.perImage.rows.end(), t.perImage.rows.begin(), t.perImage.rows.end());
+            all.curves.rows.insert(all.curves.rows.end(), t.curves.rows.begin(), t.curves.rows.end());
+            all.randomization.rows.insert(all.randomization.rows.end(), t.randomization.rows.begin(),
+                                          t.randomization.rows.end());
+        }
+    }
+    std::set<Unit> units;
+    for (const auto& r : all.perImage.rows)
+        units.insert(unitOf(all.perImage, r));
+    createDir(o.output);
+    writeRunInfo(pathIn(o.output, kRunFile), info);
+    finish(o.output, info, all, units, o.summaryFormat, o.plots);
+    if (!o.quiet)
+        std::fprintf(stderr, "xai_evaluate: merged %zu folders, %zu rows, into %s\n", o.merge.size(),
+                     all.perImage.rows.size(), o.output.c_str());
+    return 0;
+}
+
+} // namespace xai_evaluate

@@ -1,0 +1,503 @@
+// This file is part of OpenCV project.
+// It is subject to the license terms in the LICENSE file found in the top-level directory
+// of this distribution and at http://opencv.org/license.html.
+
+#include "options.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include <boost/program_options.hpp>
+
+#include "dataset.hpp"
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace xai_evaluate {
+namespace {
+
+struct Choice
+{
+    const char* name;
+    int value;
+};
+using Choices = std::vector<Choice>;
+
+const Choices& baselineChoices()
+{
+    static const Choices c = {{"zero-input", cv::xai::BASELINE_ZERO_INPUT},
+                              {"black", cv::xai::BASELINE_BLACK},
+                              {"blur", cv::xai::BASELINE_BLUR},
+                              {"image-mean", cv::xai::BASELINE_IMAGE_MEAN}};
+    return c;
+}
+
+const Choices& weightChoices()
+{
+    static const Choices c = {{"probability", cv::xai::WEIGHT_PROBABILITY},
+                              {"increase", cv::xai::WEIGHT_PROBABILITY_INCREASE},
+                              {"softmax", cv::xai::WEIGHT_CHANNEL_SOFTMAX},
+                              {"raw", cv::xai::WEIGHT_RAW_SCORE}};
+    return c;
+}
+
+std::string joinNames(const Choices& choices)
+{
+    std::string s;
+    for (const Choice& c : choices)
+        s += (s.empty() ? "" : ", ") + std::string(c.name);
+    return s;
+}
+
+int choose(const std::string& option, const std::string& value, const Choices& choices)
+{
+    for (const Choice& c : choices)
+        if (value == c.name)
+            return c.value;
+    throw UsageError("unknown --" + option + " '" + value + "' (expected one of: " + joinNames(choices) + ")");
+}
+
+std::string nameOf(int value, const Choices& choices)
+{
+    for (const Choice& c : choices)
+        if (c.value == value)
+            return c.name;
+    return std::to_string(value);
+}
+
+std::string shortText(double v)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), "%g", v);
+    return buf;
+}
+
+long parseWhole(const std::string& option, const std::string& text)
+{
+    char* end = nullptr;
+    const long v = std::strtol(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0')
+        throw UsageError("--" + option + ": '" + text + "' is not a whole number");
+    return v;
+}
+
+cv::Size parseSize(const std::string& text)
+{
+    const size_t x = text.find_first_of("xX");
+    const std::string w = text.substr(0, x), h = x == std::string::npos ? w : text.substr(x + 1);
+    const long a = parseWhole("size", w), b = parseWhole("size", h);
+    if (a <= 0 || b <= 0 || a > 65536 || b > 65536)
+        throw UsageError("--size: '" + text + "' is not WIDTHxHEIGHT with two positive whole numbers");
+    return cv::Size((int)a, (int)b);
+}
+
+cv::Scalar parseMean(const std::string& text)
+{
+    std::string spaced = text;
+    for (char& c : spaced)
+        if (c == ',')
+            c = ' ';
+    std::istringstream in(spaced);
+    std::vector<double> values;
+    for (std::string item; in >> item;)
+    {
+        char* end = nullptr;
+        const double v = std::strtod(item.c_str(), &end);
+        if (*end != '\0' || !std::isfinite(v))
+            throw UsageError("--mean: '" + item + "' is not a number");
+        values.push_back(v);
+    }
+    if (values.size() == 1)
+        return cv::Scalar::all(values[0]);
+    if (values.size() == 3)
+        return cv::Scalar(values[0], values[1], values[2]);
+    throw UsageError("--mean: '" + text + "' must be one value or three, as \"a,b,c\"");
+}
+
+void requireRange(const std::string& option, double v, double lo, double hi, const std::string& what)
+{
+    if (!(v >= lo && v <= hi))
+    {
+        std::ostringstream s;
+        s << "--" << option << " " << v << " is out of range: " << what;
+        throw UsageError(s.str());
+    }
+}
+
+void printHelp(std::ostream& out, const po::options_description& visible)
+{
+    out << "NAME\n"
+           "    xai_evaluate - measure how good Score-CAM and Augmented Score-CAM explanations\n"
+           "    are, over images with ground-truth objects\n"
+           "\n"
+           "SYNOPSIS\n"
+           "    xai_evaluate --model FILE --size WxH [--scale S --mean M ...] --ground-truth FILE\n"
+           "                 --output DIR [OPTIONS]\n"
+           "    xai_evaluate --models models.yml --model NAME --ground-truth FILE --output DIR\n"
+           "    xai_evaluate --merge DIR... --output DIR\n"
+           "    xai_evaluate --help\n"
+           "\n"
+           "DESCRIPTION\n"
+           "    Explains every object of every image of a ground-truth file with each method\n"
+           "    of --methods (the object's ground-truth class is explained) and measures the\n"
+           "    map with the metrics of cv::xai (opencv2/xai/metrics.hpp):\n"
+           "      drop, increase    Average Drop and Increase in Confidence: the class\n"
+           "                        probability of the image multiplied by its map\n"
+           "                        (--drop-baseline fills what the map removes)\n"
+           "      deletion_auc      area under the class probability as the most salient\n"
+           "                        pixels are removed first (lower is better)\n"
+           "      insertion_auc     the same as they are inserted into a blurred image\n"
+           "                        (higher is better)\n"
+           "      energy_box, energy_mask   share of the map's energy on the object's box\n"
+           "                        and mask (energy-based pointing game)\n"
+           "      iou               IoU of the object's box with the box of the map (largest\n"
+           "                        region above --bbox-threshold of the maximum)\n"
+           "      energy_other_*    two-object images: the share on the other object\n"
+           "      forwards, seconds cost of the explanation\n"
+           "    and, on the first --randomization images, the cascading model randomisation\n"
+           "    test: Spearman correlation of the map with the maps of nets whose layers are\n"
+           "    randomised one after the other from the output side.\n"
+           "\n"
+           "    The ground-truth file is a cv::FileStorage file:\n"
+           "        classes: [ circle, square, ... ]\n"
+           "        images:\n"
+           "          - { image: \"single/0000.png\",\n"
+           "              objects: [ { class: 3, box: [ x, y, w, h ], mask: \"masks/a.png\" } ] }\n"
+           "    with paths relative to its folder.\n"
+           "\n"
+           "    A run can be split: --shard I/N evaluates the images whose index modulo N is I\n"
+           "    and --merge joins the output folders of the shards into one. A run that is\n"
+           "    interrupted is resumed by running the same command again: images already in\n"
+           "    the output are skipped. The output folder remembers the settings; a run with\n"
+           "    other settings refuses to write into it.\n"
+           "\n"
+        << visible
+        << "\n"
+           "OUTPUT\n"
+           "    In the --output folder:\n"
+           "      per_image.csv       one row per image, object and method\n"
+           "      curves.csv          the deletion and insertion curves of every row\n"
+           "      randomization.csv   one row per randomisation step (with --randomization)\n"
+           "      run.yml             the settings, checked when a run resumes or merges\n"
+           "      summary.yml         per method: mean, standard deviation and 95% confidence\n"
+           "                          interval (Student t) of every metric; the paired\n"
+           "                          difference of every method from the first; the mean\n"
+           "                          correlation per randomised layer (summary.json with\n"
+           "                          --summary-format json)\n"
+           "      deletion.png, insertion.png     mean curves of all methods\n"
+           "      plots/<method>_<curve>.png      each mean curve alone (cv::plot::Plot2d when\n"
+           "                          OpenCV has the plot module)\n"
+           "\n"
+           "EXAMPLES\n"
+           "    The bundled model over the project's test scenes, Score-CAM against 16 views:\n"
+           "        xai_evaluate --models tests/data/models.yml --model resnet \\\n"
+           "            --ground-truth tests/data/scenes/single.yml --methods score-cam,mean:16 \\\n"
+           "            --limit 50 --output eval/resnet\n"
+           "    The same in two processes, then merged:\n"
+           "        xai_evaluate ... --shard 0/2 --output eval/s0 &\n"
+           "        xai_evaluate ... --shard 1/2 --output eval/s1; wait\n"
+           "        xai_evaluate --merge eval/s0 eval/s1 --output eval/resnet\n"
+           "\n"
+           "EXIT STATUS\n"
+           "    0  every image was evaluated.\n"
+           "    1  some images failed (each is reported on stderr); the others were written.\n"
+           "    2  wrong usage, a missing or unreadable file, a model that cannot be loaded,\n"
+           "       or an output folder made with other settings; nothing was evaluated.\n";
+}
+
+} // namespace
+
+std::string baselineName(int baseline) { return nameOf(baseline, baselineChoices()); }
+
+MethodSpec parseMethod(const std::string& text)
+{
+    MethodSpec m;
+    m.name = text;
+    if (text == "score-cam")
+        return m;
+    const size_t colon = text.find(':');
+    const std::string fusion = text.substr(0, colon);
+    if (colon == std::string::npos || (fusion != "mean" && fusion != "max"))
+        throw UsageError("--methods: unknown method '" + text + "' (expected score-cam, mean:N or max:N)");
+    const long views = parseWhole("methods", text.substr(colon + 1));
+    if (views < 1 || views > 4096)
+        throw UsageError("--methods: '" + text + "' needs a number of views from 1 to 4096");
+    m.augmented = true;
+    m.views = (int)views;
+    m.fusion = fusion == "mean" ? cv::xai::FUSION_MEAN : cv::xai::FUSION_MAX;
+    return m;
+}
+
+std::vector<std::pair<std::string, std::string>> Options::settings() const
+{
+    std::string methodList;
+    for (const MethodSpec& m : methods)
+        methodList += (methodList.empty() ? "" : ",") + m.name;
+    const cv::xai::ScoreCAM::Params& p = scoreCam;
+    std::ostringstream mean;
+    mean << p.mean[0] << "," << p.mean[1] << "," << p.mean[2];
+    return {
+        {"model", fs::path(model).filename().string()},
+        {"model_name", modelName},
+        {"ground_truth", fs::path(groundTruth).filename().string()},
+        {"limit", std::to_string(limit)},
+        {"input_size", std::to_string(p.inputSize.width) + "x" + std::to_string(p.inputSize.height)},
+        {"scale", number(p.scale)},
+        {"mean", mean.str()},
+        {"swap_rb", p.swapRB ? "1" : "0"},
+        {"crop", p.crop ? "1" : "0"},
+        {"target_layer", p.targetLayer},
+        {"score_layer", p.scoreLayer},
+        {"weights", nameOf(p.weightMode, weightChoices())},
+        {"max_channels", std::to_string(p.maxChannels)},
+        {"batch_size", std::to_string(p.batchSize)},
+        {"methods", methodList},
+        {"max_angle", number(augmentation.maxAngle)},
+        {"max_shift", number(augmentation.maxShift)},
+        {"seed", std::to_string(augmentation.seed)},
+        {"steps", std::to_string(perturbation.steps)},
+        {"deletion_baseline", baselineName(perturbation.deletionBaseline)},
+        {"insertion_baseline", baselineName(perturbation.insertionBaseline)},
+        {"blur_sigma", number(perturbation.blurSigma)},
+        {"drop_baseline", baselineName(dropBaseline)},
+        {"bbox_threshold", number(bboxThreshold)},
+        {"randomization_images", std::to_string(randomizationImages)},
+        {"randomization_layers", std::to_string(randomizationLayers)},
+    };
+}
+
+bool parseCommandLine(int argc, const char* const argv[], Options& o)
+{
+    const cv::xai::AugmentedScoreCAM::Params defaults;
+    const cv::xai::PerturbationParams pd;
+
+    po::options_description model("Model");
+    model.add_options()
+        ("model,m", po::value<std::string>()->value_name("FILE|NAME"), "the classifier, any format cv::dnn::readNet "
+            "reads; with --models, the name of an entry of it")
+        ("models", po::value<std::string>()->value_name("FILE"), "a models.yml (models: [ { name, file, input_width, "
+            "input_height, scale, mean, swapRB, crop, target_layer } ]) to read the model and its preprocessing "
+            "from; options given explicitly override it")
+        ("size", po::value<std::string>()->value_name("WxH"), "network input WIDTHxHEIGHT (default: the image's size)")
+        ("scale", po::value<double>()->value_name("S"), "multiplier applied after the mean is subtracted (default 1)")
+        ("mean", po::value<std::string>()->value_name("A,B,C"), "mean subtracted per channel, or one value for all")
+        ("swap-rb", po::bool_switch(), "feed RGB instead of OpenCV's BGR")
+        ("crop", po::bool_switch(), "resize keeping the aspect ratio and crop the centre")
+        ("layer", po::value<std::string>()->value_name("NAME"), "the layer to explain (default: models.yml's, else "
+            "the last layer with a spatial output)")
+        ("threads", po::value<int>()->value_name("N"), "threads of OpenCV (cv::setNumThreads); default: all cores");
+
+    po::options_description method("Methods");
+    method.add_options()
+        ("methods", po::value<std::string>()->value_name("LIST")->default_value("score-cam,mean:16"),
+            "comma-separated methods: score-cam, mean:N or max:N (Augmented Score-CAM with N views, the "
+            "original included, fused by the mean or the maximum); the first is the reference of the "
+            "paired comparisons")
+        ("max-angle", po::value<double>()->value_name("DEG")->default_value(defaults.augmentation.maxAngle,
+            shortText(defaults.augmentation.maxAngle)), "views are rotated by up to this many degrees")
+        ("max-shift", po::value<double>()->value_name("F")->default_value(defaults.augmentation.maxShift,
+            shortText(defaults.augmentation.maxShift)), "views are shifted by up to this fraction of the frame")
+        ("seed", po::value<int>()->value_name("N")->default_value(defaults.augmentation.seed), "seed of the views")
+        ("weights", po::value<std::string>()->value_name("NAME")->default_value("probability"),
+            ("channel weights: " + joinNames(weightChoices())).c_str())
+        ("max-channels", po::value<int>()->value_name("M")->default_value(0), "Faster Score-CAM: score only the M "
+            "channels of largest variance; 0: all")
+        ("batch,b", po::value<int>()->value_name("B")->default_value(defaults.scoreCam.batchSize),
+            "images per forward, for the explanations and the metrics");
+
+    po::options_description data("Data");
+    data.add_options()
+        ("ground-truth,g", po::value<std::string>()->value_name("FILE"), "the images and their objects (see DESCRIPTION)")
+        ("limit", po::value<int>()->value_name("N")->default_value(0), "only the first N images of the file; 0: all")
+        ("shard", po::value<std::string>()->value_name("I/N")->default_value("0/1"), "evaluate the images whose index "
+            "modulo N is I (0 <= I < N)");
+
+    po::options_description metrics("Metrics");
+    metrics.add_options()
+        ("steps", po::value<int>()->value_name("N")->default_value(pd.steps), "steps of the deletion and insertion "
+            "curves (N + 1 points)")
+        ("deletion-baseline", po::value<std::string>()->value_name("NAME")->default_value(baselineName(pd.deletionBaseline)),
+            ("what deleted pixels become: " + joinNames(baselineChoices()) + " (zero-input: the mean colour, "
+             "a zero network input)").c_str())
+        ("insertion-baseline", po::value<std::string>()->value_name("NAME")->default_value(baselineName(pd.insertionBaseline)),
+            "the image pixels are inserted into")
+        ("blur-sigma", po::value<double>()->value_name("PX")->default_value(pd.blurSigma, shortText(pd.blurSigma)),
+            "sigma of the blur baseline, in pixels")
+        ("drop-baseline", po::value<std::string>()->value_name("NAME")->default_value(baselineName(o.dropBaseline)),
+            "what a map value of 0 leaves of the image for Average Drop")
+        ("bbox-threshold", po::value<double>()->value_name("F")->default_value(o.bboxThreshold, shortText(o.bboxThreshold)),
+            "the map's box: its largest region at or above this fraction of its maximum")
+        ("randomization", po::value<int>()->value_name("N")->default_value(0), "run the model randomisation test "
+            "on the images of index below N (their first object's class); costs one explanation per layer")
+        ("randomization-layers", po::value<int>()->value_name("L")->default_value(0), "randomise only the last L "
+            "layers with parameters; 0: all");
+
+    po::options_description output("Output");
+    output.add_options()
+        ("output,o", po::value<std::string>()->value_name("DIR"), "folder for the results (created; resumed when it "
+            "holds an earlier run with the same settings)")
+        ("merge", po::value<std::vector<std::string>>()->value_name("DIR...")->multitoken(), "join the output "
+            "folders of earlier runs (shards) into --output, then summarise; nothing is computed")
+        ("summary-format", po::value<std::string>()->value_name("FMT")->default_value(o.summaryFormat),
+            "yaml or json")
+        ("no-plots", po::bool_switch(), "do not draw the curves")
+        ("quiet,q", po::bool_switch(), "no progress on stderr; errors are still printed")
+        ("help,h", "print this help and exit");
+
+    po::options_description visible("OPTIONS", 100, 44);
+    visible.add(model).add(method).add(data).add(metrics).add(output);
+
+    po::variables_map vm;
+    try
+    {
+        po::store(po::command_line_parser(argc, argv).options(visible).run(), vm);
+        po::notify(vm);
+    }
+    catch (const po::error& e)
+    {
+        throw UsageError(std::string(e.what()) + " (see --help)");
+    }
+    if (vm.count("help"))
+    {
+        printHelp(std::cout, visible);
+        return false;
+    }
+    auto given = [&](const char* name) { return vm.count(name) && !vm[name].defaulted(); };
+    auto str = [&](const char* name) { return vm[name].as<std::string>(); };
+
+    if (!vm.count("output"))
+        throw UsageError("--output DIR is required (see --help)");
+    o.output = str("output");
+    o.quiet = vm["quiet"].as<bool>();
+    o.plots = !vm["no-plots"].as<bool>();
+    o.summaryFormat = str("summary-format");
+    if (o.summaryFormat != "yaml" && o.summaryFormat != "json")
+        throw UsageError("--summary-format: '" + o.summaryFormat + "' is neither yaml nor json");
+    if (given("threads"))
+    {
+        o.threads = vm["threads"].as<int>();
+        if (o.threads < 1)
+            throw UsageError("--threads must be at least 1");
+    }
+
+    if (vm.count("merge"))
+    {
+        o.merge = vm["merge"].as<std::vector<std::string>>();
+        if (o.merge.empty())
+            throw UsageError("--merge needs at least one folder");
+        for (const char* other : {"model", "models", "ground-truth"})
+            if (vm.count(other))
+                throw UsageError(std::string("--merge computes nothing: --") + other + " has no use with it");
+        return true;
+    }
+
+    // Model and preprocessing: models.yml, then explicit options.
+    if (!vm.count("model"))
+        throw UsageError("--model is required (see --help)");
+    if (given("models"))
+    {
+        o.modelsFile = str("models");
+        const ModelEntry e = readModelEntry(o.modelsFile, str("model"));
+        o.model = e.file;
+        o.modelName = e.name;
+        o.scoreCam = e.pre;
+    }
+    else
+    {
+        o.model = str("model");
+        std::error_code ec;
+        if (!fs::is_regular_file(o.model, ec))
+            throw UsageError("model '" + o.model + "' does not exist or is not a file");
+        o.modelName = fs::path(o.model).stem().string();
+    }
+    cv::xai::ScoreCAM::Params& p = o.scoreCam;
+    if (given("size"))
+        p.inputSize = parseSize(str("size"));
+    if (given("scale"))
+    {
+        p.scale = vm["scale"].as<double>();
+        if (p.scale == 0 || !std::isfinite(p.scale))
+            throw UsageError("--scale must be a finite non-zero number");
+    }
+    if (given("mean"))
+        p.mean = parseMean(str("mean"));
+    if (vm["swap-rb"].as<bool>())
+        p.swapRB = true;
+    if (vm["crop"].as<bool>())
+        p.crop = true;
+    if (given("layer"))
+        p.targetLayer = str("layer");
+    p.weightMode = choose("weights", str("weights"), weightChoices());
+    p.maxChannels = vm["max-channels"].as<int>();
+    if (p.maxChannels < 0)
+        throw UsageError("--max-channels must be 0 (all) or positive");
+    p.batchSize = vm["batch"].as<int>();
+    if (p.batchSize < 1 || p.batchSize > 1024)
+        throw UsageError("--batch must be from 1 to 1024");
+
+    // Methods.
+    std::string list = str("methods");
+    for (size_t start = 0; start <= list.size();)
+    {
+        size_t comma = list.find(',', start);
+        if (comma == std::string::npos)
+            comma = list.size();
+        const std::string item = list.substr(start, comma - start);
+        if (item.empty())
+            throw UsageError("--methods: an empty name in '" + list + "'");
+        const MethodSpec m = parseMethod(item);
+        for (const MethodSpec& other : o.methods)
+            if (other.name == m.name)
+                throw UsageError("--methods: '" + m.name + "' is listed twice");
+        o.methods.push_back(m);
+        start = comma + 1;
+    }
+    o.augmentation.maxAngle = vm["max-angle"].as<double>();
+    requireRange("max-angle", o.augmentation.maxAngle, 0, 180, "0 to 180 degrees");
+    o.augmentation.maxShift = vm["max-shift"].as<double>();
+    requireRange("max-shift", o.augmentation.maxShift, 0, 1, "a fraction of the frame, 0 to 1");
+    o.augmentation.seed = vm["seed"].as<int>();
+
+    // Data.
+    if (!vm.count("ground-truth"))
+        throw UsageError("--ground-truth FILE is required (see --help)");
+    o.groundTruth = str("ground-truth");
+    o.limit = vm["limit"].as<int>();
+    if (o.limit < 0)
+        throw UsageError("--limit must be 0 (all) or positive");
+    const std::string shard = str("shard");
+    const size_t slash = shard.find('/');
+    if (slash == std::string::npos)
+        throw UsageError("--shard: '" + shard + "' is not I/N");
+    o.shardIndex = (int)parseWhole("shard", shard.substr(0, slash));
+    o.shardCount = (int)parseWhole("shard", shard.substr(slash + 1));
+    if (o.shardCount < 1 || o.shardIndex < 0 || o.shardIndex >= o.shardCount)
+        throw UsageError("--shard " + shard + ": I/N with N >= 1 and 0 <= I < N is expected");
+
+    // Metrics.
+    cv::xai::PerturbationParams& pp = o.perturbation;
+    pp.steps = vm["steps"].as<int>();
+    if (pp.steps < 1 || pp.steps > 100000)
+        throw UsageError("--steps must be from 1 to 100000");
+    pp.deletionBaseline = choose("deletion-baseline", str("deletion-baseline"), baselineChoices());
+    pp.insertionBaseline = choose("insertion-baseline", str("insertion-baseline"), baselineChoices());
+    pp.blurSigma = vm["blur-sigma"].as<double>();
+    if (!(pp.blurSigma > 0) || !std::isfinite(pp.blurSigma))
+        throw UsageError("--blur-sigma must be positive");
+    pp.batchSize = p.batchSize;
+    o.dropBaseline = choose("drop-baseline", str("drop-baseline"), baselineChoices());
+    o.bboxThreshold = vm["bbox-threshold"].as<double>();
+    requireRange("bbox-threshold", o.bboxThreshold, 0, 1, "a fraction of the maximum, 0 to 1");
+    o.randomizationImages = vm["randomization"].as<int>();
+    o.randomizationLayers = vm["randomization-layers"].as<int>();
+    if (o.randomizationImages < 0 || o.randomizationLayers < 0)
+        throw UsageError("--randomization and --randomization-layers must not be negative");
+    return true;
+}
+
+} // namespace xai_evaluate

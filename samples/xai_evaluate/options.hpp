@@ -1,0 +1,77 @@
+// This file is part of OpenCV project.
+// It is subject to the license terms in the LICENSE file found in the top-level directory
+// of this distribution and at http://opencv.org/license.html.
+
+// xai_evaluate: the command line, turned into one checked Options value.
+
+#ifndef XAI_EVALUATE_OPTIONS_HPP
+#define XAI_EVALUATE_OPTIONS_HPP
+
+#include <string>
+#include <vector>
+
+#include <opencv2/xai.hpp>
+
+#include "common.hpp"
+
+namespace xai_evaluate {
+
+//! One explanation method of the comparison: "score-cam", "mean:N" or "max:N".
+struct MethodSpec
+{
+    std::string name;
+    bool augmented = false;
+    int views = 1;
+    int fusion = cv::xai::FUSION_MEAN;
+};
+
+//! Parses "score-cam", "mean:16", "max:4"; throws UsageError.
+MethodSpec parseMethod(const std::string& text);
+
+struct Options
+{
+    // Model: a file plus preprocessing, or an entry of models.yml.
+    std::string model;
+    std::string modelsFile;
+    std::string modelName;   //!< the models.yml entry, or the file's stem
+    cv::xai::ScoreCAM::Params scoreCam;       //!< preprocessing and Score-CAM settings
+    cv::xai::AugmentationParams augmentation; //!< angle, shift, seed (numAugmentations comes from each method)
+    std::vector<MethodSpec> methods;
+
+    // Data.
+    std::string groundTruth;
+    int limit = 0;           //!< first N images only; 0: all
+    int shardIndex = 0;
+    int shardCount = 1;
+
+    // Metrics.
+    cv::xai::PerturbationParams perturbation;
+    int dropBaseline = cv::xai::BASELINE_ZERO_INPUT;
+    double bboxThreshold = 0.15;
+    int randomizationImages = 0;  //!< the randomisation test on images with index below this
+    int randomizationLayers = 0;  //!< the last N layers with parameters; 0: all
+
+    // Output.
+    std::string output;
+    std::string summaryFormat = "yaml";
+    bool plots = true;
+    bool quiet = false;
+    int threads = -1;
+
+    std::vector<std::string> merge;  //!< --merge: output folders of earlier runs
+
+    /** The settings that make two runs' rows comparable (everything but the shard, the output and
+        the threads): a resumed run and merged shards must agree on it. */
+    std::vector<std::pair<std::string, std::string>> settings() const;
+};
+
+/** Parses and checks the command line. Prints --help to stdout and returns false when the
+    program should exit 0 without running; throws UsageError on wrong usage. */
+bool parseCommandLine(int argc, const char* const argv[], Options& options);
+
+//! Names of the baselines as the options spell them.
+std::string baselineName(int baseline);
+
+} // namespace xai_evaluate
+
+#endif // XAI_EVALUATE_OPTIONS_HPP

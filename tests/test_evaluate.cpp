@@ -1,0 +1,390 @@
+// This file is part of OpenCV project.
+// It is subject to the license terms in the LICENSE file found in the top-level directory
+// of this distribution and at http://opencv.org/license.html.
+
+// xai_evaluate as a user meets it: runs over three drawn scenes with the bundled model, judged by
+// exit codes, messages and files; a resumed run, and shards merged, must give the whole run's rows.
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+#include <opencv2/dnn.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/xai.hpp>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+#ifdef XAI_EVALUATE_EXE
+const char* const kExe = XAI_EVALUATE_EXE;
+#else
+const char* const kExe = nullptr;  // samples not built (XAI_BUILD_SAMPLES=OFF)
+#endif
+
+#define REQUIRE_EXE()                                                         \
+    do                                                                        \
+    {                                                                         \
+        if (!kExe)                                                            \
+            GTEST_SKIP() << "xai_evaluate is not built (XAI_BUILD_SAMPLES)";  \
+    } while (0)
+
+//! The bundled model: $OPENCV_XAI_DATA_PATH first (as the module tests look), then samples/data.
+fs::path modelPath()
+{
+    if (const char* env = std::getenv("OPENCV_XAI_DATA_PATH"))
+        if (fs::exists(fs::path(env) / "shapes_resnet.onnx"))
+            return fs::path(env) / "shapes_resnet.onnx";
+    return fs::path(XAI_SAMPLES_DATA_DIR) / "shapes_resnet.onnx";
+}
+
+// The preprocessing of the bundled model (samples/data/shapes_resnet.yml).
+const char* const kPreprocessing = "--size 128x128 --scale 0.00784313725490196 --mean 127.5";
+// Small but complete: two methods (Faster Score-CAM's 16 channels, for speed), short curves, the
+// randomisation test on the first image.
+const char* const kSettings = "--methods score-cam,mean:2 --max-channels 16 --steps 10 --batch 8 --randomization 1 "
+                              "--randomization-layers 2 --threads 2";
+
+std::string quote(const std::string& s)
+{
+    std::string q = "'";
+    for (char c : s)
+        q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+}
+
+std::string readText(const fs::path& p)
+{
+    std::ifstream in(p);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::vector<std::string> lines(const std::string& text)
+{
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string l; std::getline(in, l);)
+        out.push_back(l);
+    return out;
+}
+
+std::vector<std::string> split(const std::string& line)
+{
+    // The columns compared here never hold quoted commas.
+    std::vector<std::string> f;
+    std::string cur;
+    for (char c : line)
+    {
+        if (c == ',')
+        {
+            f.push_back(cur);
+            cur.clear();
+        }
+        else
+            cur += c;
+    }
+    f.push_back(cur);
+    return f;
+}
+
+struct Result
+{
+    int code = -1;
+    std::string out, err;
+};
+
+Result runEvaluate(const fs::path& dir, const std::string& args)
+{
+    const fs::path out = dir / ".stdout", err = dir / ".stderr";
+    const std::string cmd = "cd " + quote(dir.string()) + " && " + quote(kExe) + " " + args + " >" +
+                            quote(out.string()) + " 2>" + quote(err.string());
+    const int status = std::system(cmd.c_str());
+    Result r;
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = readText(out);
+    r.err = readText(err);
+    return r;
+}
+
+/** Three 128x128 scenes, one shape each (a disc, a square, a triangle) on a textured background,
+    with masks, boxes and a ground-truth file in the format of tests/data/scenes/single.yml. */
+void writeScenes(const fs::path& dir)
+{
+    fs::create_directories(dir / "img");
+    cv::FileStorage gt((dir / "gt.yml").string(), cv::FileStorage::WRITE);
+    gt << "classes" << "[" << "circle" << "square" << "triangle" << "]";
+    gt << "images" << "[";
+    cv::RNG rng(12345);
+    for (int i = 0; i < 3; i++)
+    {
+        cv::Mat img(128, 128, CV_8UC3);
+        rng.fill(img, cv::RNG::UNIFORM, 40, 120);
+        cv::GaussianBlur(img, img, cv::Size(9, 9), 3);
+        cv::Mat mask = cv::Mat::zeros(img.size(), CV_8U);
+        const cv::Point c(40 + 25 * i, 50 + 10 * i);
+        if (i == 0)
+            cv::circle(mask, c, 20, cv::Scalar(255), cv::FILLED);
+        else if (i == 1)
+            cv::rectangle(mask, cv::Rect(c.x - 18, c.y - 18, 36, 36), cv::Scalar(255), cv::FILLED);
+        else
+        {
+            std::vector<cv::Point> tri = {{c.x, c.y - 22}, {c.x + 22, c.y + 16}, {c.x - 22, c.y + 16}};
+            cv::fillConvexPoly(mask, tri, cv::Scalar(255));
+        }
+        img.setTo(cv::Scalar(230, 230, 230), mask);
+        const std::string name = "img/" + std::to_string(i) + ".png", maskName = "img/" + std::to_string(i) + "_mask.png";
+        cv::imwrite((dir / name).string(), img);
+        cv::imwrite((dir / maskName).string(), mask);
+        const cv::Rect box = cv::boundingRect(mask);
+        gt << "{" << "image" << name << "objects" << "[" << "{" << "class" << i << "box" << "[:" << box.x << box.y
+           << box.width << box.height << "]" << "mask" << maskName << "}" << "]" << "}";
+    }
+    gt << "]";
+}
+
+//! A CSV without its `seconds` column: the only one that changes from run to run.
+std::string withoutTimes(const std::string& csv)
+{
+    const std::vector<std::string> ls = lines(csv);
+    if (ls.empty())
+        return csv;
+    const std::vector<std::string> header = split(ls[0]);
+    const size_t col = std::find(header.begin(), header.end(), "seconds") - header.begin();
+    std::string out;
+    for (const std::string& l : ls)
+    {
+        std::vector<std::string> f = split(l);
+        if (col < f.size())
+            f[col] = "";
+        for (size_t i = 0; i < f.size(); i++)
+            out += (i ? "," : "") + f[i];
+        out += "\n";
+    }
+    return out;
+}
+
+/** One scratch folder for the suite with the scenes and a whole run in it, made once: the resumed,
+    sharded and merged runs are compared with it. */
+class XAI_Evaluate : public testing::Test
+{
+protected:
+    static void SetUpTestSuite()
+    {
+        root_ = fs::temp_directory_path() / ("xai_evaluate_test_" + std::to_string(::getpid()));
+        fs::remove_all(root_);
+        fs::create_directories(root_);
+        writeScenes(root_ / "scenes");
+        if (kExe && fs::exists(modelPath()))
+            whole_ = runEvaluate(root_, baseArgs() + " --output whole");
+    }
+
+    static void TearDownTestSuite()
+    {
+        if (!failed_)
+            fs::remove_all(root_);
+    }
+
+    void SetUp() override
+    {
+        if (!kExe)
+            GTEST_SKIP() << "xai_evaluate is not built (XAI_BUILD_SAMPLES)";
+        ASSERT_TRUE(fs::exists(modelPath())) << modelPath() << " is part of the repository";
+    }
+
+    void TearDown() override { failed_ = failed_ || HasFailure(); }
+
+    static std::string baseArgs(bool quiet = true)
+    {
+        return "--model " + quote(modelPath().string()) + " " + kPreprocessing + " --ground-truth " +
+               quote((root_ / "scenes" / "gt.yml").string()) + " " + kSettings + (quiet ? " --quiet" : "");
+    }
+
+    static fs::path root_;
+    static Result whole_;
+    static bool failed_;
+};
+
+fs::path XAI_Evaluate::root_;
+Result XAI_Evaluate::whole_;
+bool XAI_Evaluate::failed_ = false;
+
+TEST_F(XAI_Evaluate, small_run_writes_rows_summary_and_curves)
+{
+    ASSERT_EQ(0, whole_.code) << whole_.err;
+    EXPECT_EQ("", whole_.err);  // --quiet
+    const fs::path out = root_ / "whole";
+    for (const char* f : {"per_image.csv", "curves.csv", "randomization.csv", "run.yml", "summary.yml", "summary.md",
+                          "deletion.png", "insertion.png", "plots/score-cam_deletion.png", "plots/mean-2_insertion.png"})
+        EXPECT_TRUE(fs::exists(out / f)) << f;
+
+    // 3 images x 2 methods, one object each.
+    const std::vector<std::string> rows = lines(readText(out / "per_image.csv"));
+    ASSERT_EQ(7u, rows.size());
+    const std::vector<std::string> header = split(rows[0]);
+    auto col = [&](const char* name) { return (size_t)(std::find(header.begin(), header.end(), name) - header.begin()); };
+    EXPECT_EQ("0", split(rows[1])[col("image_index")]);
+    EXPECT_EQ("score-cam", split(rows[1])[col("method")]);
+    EXPECT_EQ("mean:2", split(rows[2])[col("method")]);
+    EXPECT_EQ("2", split(rows[6])[col("image_index")]);
+    for (size_t r = 1; r < rows.size(); r++)
+    {
+        const std::vector<std::string> f = split(rows[r]);
+        for (const char* m : {"drop", "deletion_auc", "insertion_auc", "energy_box", "energy_mask", "iou"})
+        {
+            const double v = std::stod(f[col(m)]);
+            EXPECT_GE(v, 0.0) << m << " row " << r;
+            EXPECT_LE(v, 1.0) << m << " row " << r;
+        }
+        EXPECT_GE(std::stoi(f[col("forwards")]), 2);
+    }
+    // 11 points per curve, deletion and insertion per row.
+    const std::vector<std::string> curves = lines(readText(out / "curves.csv"));
+    ASSERT_EQ(13u, curves.size());
+    EXPECT_EQ(4u + 11u, split(curves[1]).size());
+    // Randomisation of the first image: the trained net and 2 layers, per method.
+    const std::vector<std::string> rand = lines(readText(out / "randomization.csv"));
+    ASSERT_EQ(7u, rand.size());
+    EXPECT_EQ("1", split(rand[1])[7]);  // the trained net's map against itself
+
+    // The numbers are the library's: Score-CAM on image 0, then its deletion curve.
+    cv::dnn::Net net = cv::dnn::readNet(modelPath().string());
+    cv::xai::ScoreCAM::Params p;
+    p.inputSize = cv::Size(128, 128);
+    p.scale = 0.00784313725490196;
+    p.mean = cv::Scalar::all(127.5);
+    p.batchSize = 8;
+    p.maxChannels = 16;
+    const cv::Mat image = cv::imread((root_ / "scenes" / "img" / "0.png").string());
+    cv::Mat map;
+    cv::xai::ScoreCAM::create(net, p)->compute(image, 0, map);
+    cv::xai::PerturbationParams pp;
+    pp.steps = 10;
+    pp.batchSize = 8;
+    cv::Mat curve;
+    const double auc = cv::xai::deletionCurve(cv::dnn::readNet(modelPath().string()), p, image, map, 0, curve, pp);
+    EXPECT_NEAR(auc, std::stod(split(rows[1])[col("deletion_auc")]), 1e-6);
+    const cv::Mat mask = cv::imread((root_ / "scenes" / "img" / "0_mask.png").string(), cv::IMREAD_GRAYSCALE);
+    EXPECT_NEAR(cv::xai::energyPointingGameMask(map, mask), std::stod(split(rows[1])[col("energy_mask")]), 1e-6);
+
+    // The summary: both methods, with means and the paired comparison.
+    cv::FileStorage s((out / "summary.yml").string(), cv::FileStorage::READ);
+    ASSERT_TRUE(s.isOpened());
+    const cv::FileNode methods = s["methods"];
+    ASSERT_EQ(2u, methods.size());
+    EXPECT_EQ("score-cam", (std::string)methods[0]["method"]);
+    EXPECT_EQ(3, (int)methods[0]["rows"]);
+    EXPECT_FALSE(methods[0]["metrics"].empty());
+    EXPECT_EQ("score-cam", (std::string)methods[1]["versus"]);
+    EXPECT_FALSE(methods[1]["paired"].empty());
+    EXPECT_EQ(2u, s["randomization"].size());
+    const cv::Mat png = cv::imread((out / "deletion.png").string());
+    EXPECT_FALSE(png.empty());
+}
+
+TEST_F(XAI_Evaluate, interrupted_run_resumes_where_it_stopped)
+{
+    ASSERT_EQ(0, whole_.code) << whole_.err;
+    const fs::path dir = root_ / "resumed";
+    fs::create_directories(dir);
+    for (const char* f : {"run.yml", "curves.csv", "randomization.csv"})
+        fs::copy_file(root_ / "whole" / f, dir / f);
+    // As if killed while writing: two units complete, the third cut in the middle of its line.
+    const std::vector<std::string> rows = lines(readText(root_ / "whole" / "per_image.csv"));
+    {
+        std::ofstream cut(dir / "per_image.csv");
+        cut << rows[0] << "\n" << rows[1] << "\n" << rows[2] << "\n" << rows[3].substr(0, rows[3].size() / 2);
+    }
+    const Result r = runEvaluate(root_, baseArgs() + " --output resumed");
+    ASSERT_EQ(0, r.code) << r.err;
+    const std::string resumed = readText(dir / "per_image.csv");
+    const std::vector<std::string> got = lines(resumed);
+    ASSERT_EQ(rows.size(), got.size());
+    EXPECT_EQ(rows[1], got[1]);  // kept as they were, timings included: not computed again
+    EXPECT_EQ(rows[2], got[2]);
+    EXPECT_EQ(withoutTimes(readText(root_ / "whole" / "per_image.csv")), withoutTimes(resumed));
+    EXPECT_EQ(readText(root_ / "whole" / "curves.csv"), readText(dir / "curves.csv"));
+    EXPECT_EQ(readText(root_ / "whole" / "randomization.csv"), readText(dir / "randomization.csv"));
+
+    // Once more: nothing left to do, nothing changes.
+    const Result again = runEvaluate(root_, baseArgs() + " --output resumed --no-plots");
+    ASSERT_EQ(0, again.code) << again.err;
+    EXPECT_EQ(resumed, readText(dir / "per_image.csv"));
+    const Result loud = runEvaluate(root_, baseArgs(false) + " --output resumed --no-plots");
+    ASSERT_EQ(0, loud.code) << loud.err;
+    EXPECT_NE(std::string::npos, loud.err.find("0 evaluated, 6 already")) << loud.err;
+}
+
+TEST_F(XAI_Evaluate, shards_merged_equal_the_whole_run)
+{
+    ASSERT_EQ(0, whole_.code) << whole_.err;
+    for (int i = 0; i < 2; i++)
+    {
+        const Result r = runEvaluate(root_, baseArgs() + " --shard " + std::to_string(i) + "/2 --output shard" +
+                                                std::to_string(i));
+        ASSERT_EQ(0, r.code) << r.err;
+    }
+    EXPECT_EQ(5u, lines(readText(root_ / "shard0" / "per_image.csv")).size());  // images 0 and 2
+    EXPECT_EQ(3u, lines(readText(root_ / "shard1" / "per_image.csv")).size());  // image 1
+    const Result m = runEvaluate(root_, "--merge shard0 shard1 --output merged --quiet");
+    ASSERT_EQ(0, m.code) << m.err;
+    EXPECT_EQ(withoutTimes(readText(root_ / "whole" / "per_image.csv")),
+              withoutTimes(readText(root_ / "merged" / "per_image.csv")));
+    EXPECT_EQ(readText(root_ / "whole" / "curves.csv"), readText(root_ / "merged" / "curves.csv"));
+    EXPECT_EQ(readText(root_ / "whole" / "randomization.csv"), readText(root_ / "merged" / "randomization.csv"));
+    EXPECT_EQ(readText(root_ / "whole" / "run.yml"), readText(root_ / "merged" / "run.yml"));
+    EXPECT_TRUE(fs::exists(root_ / "merged" / "summary.yml"));
+    EXPECT_TRUE(fs::exists(root_ / "merged" / "deletion.png"));
+
+    // Shards of different runs do not merge.
+    const Result other = runEvaluate(root_, baseArgs() + " --seed 5 --shard 1/2 --output other");
+    ASSERT_EQ(0, other.code) << other.err;
+    const Result bad = runEvaluate(root_, "--merge shard0 other --output merged2");
+    EXPECT_EQ(2, bad.code);
+    EXPECT_NE(std::string::npos, bad.err.find("seed")) << bad.err;
+}
+
+TEST_F(XAI_Evaluate, wrong_usage_is_one_line_and_exit_code_2)
+{
+    struct Case
+    {
+        std::string args, words;
+    };
+    const std::string model = "--model " + quote(modelPath().string()) + " " + kPreprocessing;
+    const std::string gt = " --ground-truth " + quote((root_ / "scenes" / "gt.yml").string());
+    const std::vector<Case> cases = {
+        {model + gt, "--output"},
+        {model + gt + " --output x --shard 2/2", "--shard"},
+        {model + gt + " --output x --methods score-cam,median:4", "unknown method"},
+        {model + gt + " --output x --steps 0", "--steps"},
+        {model + " --ground-truth nowhere.yml --output x", "nowhere.yml"},
+        {"--model nowhere.onnx" + gt + " --output x", "nowhere.onnx"},
+        {model + gt + " --output whole --steps 7", "other settings"},
+        {"--merge scenes --output x", "not an output folder"},
+        {model + gt + " --output x --no-such-option", "no-such-option"},
+    };
+    for (const Case& c : cases)
+    {
+        const Result r = runEvaluate(root_, c.args);
+        EXPECT_EQ(2, r.code) << c.args << "\n" << r.err;
+        EXPECT_EQ(1u, lines(r.err).size()) << c.args << "\n" << r.err;
+        EXPECT_EQ(0u, r.err.rfind("xai_evaluate: error: ", 0)) << r.err;
+        EXPECT_NE(std::string::npos, r.err.find(c.words)) << c.args << "\n" << r.err;
+    }
+    const Result help = runEvaluate(root_, "--help");
+    EXPECT_EQ(0, help.code);
+    for (const char* section : {"NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "OUTPUT", "EXAMPLES", "EXIT STATUS"})
+        EXPECT_NE(std::string::npos, help.out.find(section)) << section;
+}
+
+} // namespace
