@@ -19,21 +19,6 @@ xai::AugmentedScoreCAM::Params validParams()
     return p;
 }
 
-//! Runs f and checks that it throws a cv::Exception whose message contains the expected words.
-template <typename F>
-void expectError(F f, const std::string& words)
-{
-    try
-    {
-        f();
-        ADD_FAILURE() << "no exception; expected one saying '" << words << "'";
-    }
-    catch (const cv::Exception& e)
-    {
-        EXPECT_NE(std::string::npos, e.msg.find(words)) << "message: " << e.msg;
-    }
-}
-
 void computeWith(const xai::AugmentedScoreCAM::Params& p, const Mat& image, int classId,
                  const TinyNetSpec& spec = TinyNetSpec())
 {

@@ -53,6 +53,21 @@ struct ReferenceOptions
 Mat referenceScoreCAM(dnn::Net net, const Mat& image, int classId, const ReferenceOptions& options,
                       std::vector<float>* weights = NULL);
 
+//! Runs f and checks that it throws a cv::Exception whose message contains the expected words.
+template <typename F>
+void expectError(F f, const std::string& words)
+{
+    try
+    {
+        f();
+        ADD_FAILURE() << "no exception; expected one saying '" << words << "'";
+    }
+    catch (const cv::Exception& e)
+    {
+        EXPECT_NE(std::string::npos, e.msg.find(words)) << "message: " << e.msg;
+    }
+}
+
 //! Path of a file of the project's data (samples/data), or empty when the data is not available.
 String findXaiData(const String& name);
 

@@ -79,20 +79,6 @@ Mat boxMap(Size size, const Rect& box, float inside, float outside)
     return m;
 }
 
-template <typename F>
-void expectError(F f, const std::string& words)
-{
-    try
-    {
-        f();
-        ADD_FAILURE() << "no exception; expected one saying '" << words << "'";
-    }
-    catch (const cv::Exception& e)
-    {
-        EXPECT_NE(std::string::npos, e.msg.find(words)) << "message: " << e.msg;
-    }
-}
-
 // ---- curves ----
 
 TEST(XAI_Metrics, curve_auc_is_the_trapezoid_rule_over_0_1)
