@@ -12,29 +12,6 @@
 
 namespace xai_evaluate {
 
-std::string messageOf(const cv::Exception& e)
-{
-    // Some importers rethrow with the whole what() of an inner exception as their msg:
-    // "OpenCV(4.6.0) file.cpp:260: error: (-210:...) Failed to parse ... in function 'F'".
-    std::string msg = e.msg;
-    const size_t code = msg.find(": error: (");
-    if (msg.compare(0, 7, "OpenCV(") == 0 && code != std::string::npos)
-    {
-        const size_t close = msg.find(") ", code);
-        if (close != std::string::npos)
-            msg = msg.substr(close + 2);
-        const size_t in = msg.rfind(" in function '");
-        if (in != std::string::npos)
-            msg.erase(in);
-    }
-    for (char& c : msg)
-        if (c == '\n')
-            c = ' ';
-    while (!msg.empty() && msg.back() == ' ')
-        msg.pop_back();
-    return msg;
-}
-
 std::string number(double v)
 {
     if (std::isnan(v))

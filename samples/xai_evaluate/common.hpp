@@ -13,18 +13,13 @@
 
 #include <opencv2/core.hpp>
 
+#include "../common/cli_errors.hpp"
+
 namespace xai_evaluate {
 
-/** Wrong usage: a bad option or value, a missing or malformed file, an output folder made with
-    other settings. The program stops with one line on stderr and exit code 2. */
-class UsageError : public std::runtime_error
-{
-public:
-    using std::runtime_error::runtime_error;
-};
-
-//! The part of a cv::Exception a user can act on (no source location, no function name).
-std::string messageOf(const cv::Exception& e);
+// Wrong usage (also an output folder made with other settings) stops with exit code 2.
+using xai_samples::UsageError;
+using xai_samples::messageOf;
 
 //! A number as the CSV files hold it: 9 significant digits (enough to read the same float back); NaN: empty.
 std::string number(double v);

@@ -7,43 +7,13 @@
 #ifndef XAI_EXPLAIN_ERRORS_HPP
 #define XAI_EXPLAIN_ERRORS_HPP
 
-#include <stdexcept>
-#include <string>
-
-#include <opencv2/core.hpp>
+#include "../common/cli_errors.hpp"
 
 namespace xai_explain {
 
-/** Wrong usage (a bad option or value, a missing file, a model that cannot be loaded): nothing
-    can be explained, the run stops with one line and exit code 2. Anything else thrown while an
-    image is explained fails that image alone. */
-class UsageError : public std::runtime_error
-{
-public:
-    using std::runtime_error::runtime_error;
-};
-
-/** The part of a cv::Exception a user can act on. e.msg drops what() 's source location, but some
-    importers rethrow with the whole what() of an inner exception as their msg
-    ("OpenCV(4.6.0) file.cpp:260: error: (-210:...) Failed to parse ... in function 'F'"):
-    that is unwrapped too. */
-inline std::string messageOf(const cv::Exception& e)
-{
-    std::string msg = e.msg;
-    const size_t code = msg.find(": error: (");
-    if (msg.compare(0, 7, "OpenCV(") == 0 && code != std::string::npos)
-    {
-        const size_t close = msg.find(") ", code);
-        if (close != std::string::npos)
-            msg = msg.substr(close + 2);
-        const size_t in = msg.rfind(" in function '");
-        if (in != std::string::npos)
-            msg.erase(in);
-    }
-    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' '))
-        msg.pop_back();
-    return msg;
-}
+// Anything thrown while an image is explained, other than a UsageError, fails that image alone.
+using xai_samples::UsageError;
+using xai_samples::messageOf;
 
 } // namespace xai_explain
 

@@ -1,0 +1,53 @@
+// This file is part of OpenCV project.
+// It is subject to the license terms in the LICENSE file found in the top-level directory
+// of this distribution and at http://opencv.org/license.html.
+
+// The command-line programs' shared failure handling: usage errors, and OpenCV's messages made fit
+// for one line.
+
+#ifndef XAI_SAMPLES_CLI_ERRORS_HPP
+#define XAI_SAMPLES_CLI_ERRORS_HPP
+
+#include <stdexcept>
+#include <string>
+
+#include <opencv2/core.hpp>
+
+namespace xai_samples {
+
+/** Wrong usage (a bad option or value, a missing or malformed file, a model that cannot be
+    loaded): the program stops with one line on stderr and exit code 2. */
+class UsageError : public std::runtime_error
+{
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/** The part of a cv::Exception a user can act on, on one line. e.msg drops what()'s source
+    location, but some importers rethrow with the whole what() of an inner exception as their msg
+    ("OpenCV(4.6.0) file.cpp:260: error: (-210:...) Failed to parse ... in function 'F'"): that is
+    unwrapped too. */
+inline std::string messageOf(const cv::Exception& e)
+{
+    std::string msg = e.msg;
+    const size_t code = msg.find(": error: (");
+    if (msg.compare(0, 7, "OpenCV(") == 0 && code != std::string::npos)
+    {
+        const size_t close = msg.find(") ", code);
+        if (close != std::string::npos)
+            msg = msg.substr(close + 2);
+        const size_t in = msg.rfind(" in function '");
+        if (in != std::string::npos)
+            msg.erase(in);
+    }
+    for (char& c : msg)
+        if (c == '\n')
+            c = ' ';
+    while (!msg.empty() && msg.back() == ' ')
+        msg.pop_back();
+    return msg;
+}
+
+} // namespace xai_samples
+
+#endif // XAI_SAMPLES_CLI_ERRORS_HPP
