@@ -15,7 +15,6 @@
 #include <tuple>
 #include <vector>
 
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -23,7 +22,12 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/xai.hpp>
 
+#include "program_runner.hpp"
+
 namespace fs = std::filesystem;
+using xai_tests::quote;
+using xai_tests::readText;
+using xai_tests::Result;
 
 namespace {
 
@@ -33,12 +37,7 @@ const char* const kExe = XAI_EXPLAIN_EXE;
 const char* const kExe = nullptr;  // samples not built (XAI_BUILD_SAMPLES=OFF)
 #endif
 
-#define REQUIRE_EXE()                                                        \
-    do                                                                       \
-    {                                                                        \
-        if (!kExe)                                                           \
-            GTEST_SKIP() << "xai_explain is not built (XAI_BUILD_SAMPLES)";  \
-    } while (0)
+#define REQUIRE_EXE() XAI_SKIP_UNLESS_BUILT(kExe, "xai_explain")
 
 const fs::path kData = XAI_SAMPLES_DATA_DIR;
 const fs::path kModel = kData / "shapes_resnet.onnx";
@@ -50,22 +49,6 @@ const cv::Size kInputSize(128, 128);
 const double kScale = 1.0 / 127.5;
 const double kMean = 127.5;
 const char* const kPreprocessing = "--size 128x128 --scale 0.00784313725490196 --mean 127.5 --no-swap-rb --no-crop";
-
-std::string quote(const std::string& s)
-{
-    std::string q = "'";
-    for (char c : s)
-        q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
-
-std::string readText(const fs::path& p)
-{
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 //! A scratch folder per test, removed when the test passed (kept to look at when it failed).
 class TempDir
@@ -90,25 +73,8 @@ private:
     fs::path path_;
 };
 
-struct Result
-{
-    int code = -1;
-    std::string out, err;
-};
-
-//! Runs xai_explain with cwd in `dir`; args are passed to the shell as they are.
-Result runExplain(const fs::path& dir, const std::string& args)
-{
-    const fs::path out = dir / ".stdout", err = dir / ".stderr";
-    const std::string cmd = "cd " + quote(dir.string()) + " && " + quote(kExe) + " " + args + " >" +
-                            quote(out.string()) + " 2>" + quote(err.string());
-    const int status = std::system(cmd.c_str());
-    Result r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = readText(out);
-    r.err = readText(err);
-    return r;
-}
+//! Runs xai_explain with cwd in `dir`.
+Result runExplain(const fs::path& dir, const std::string& args) { return xai_tests::runProgram(kExe, dir, args); }
 
 void expectPicture(const fs::path& p, cv::Size size, int type)
 {

@@ -12,7 +12,6 @@
 #include <string>
 #include <vector>
 
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -21,7 +20,12 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/xai.hpp>
 
+#include "program_runner.hpp"
+
 namespace fs = std::filesystem;
+using xai_tests::quote;
+using xai_tests::readText;
+using xai_tests::Result;
 
 namespace {
 
@@ -31,12 +35,7 @@ const char* const kExe = XAI_EVALUATE_EXE;
 const char* const kExe = nullptr;  // samples not built (XAI_BUILD_SAMPLES=OFF)
 #endif
 
-#define REQUIRE_EXE()                                                         \
-    do                                                                        \
-    {                                                                         \
-        if (!kExe)                                                            \
-            GTEST_SKIP() << "xai_evaluate is not built (XAI_BUILD_SAMPLES)";  \
-    } while (0)
+#define REQUIRE_EXE() XAI_SKIP_UNLESS_BUILT(kExe, "xai_evaluate")
 
 //! The bundled model: $OPENCV_XAI_DATA_PATH first (as the module tests look), then samples/data.
 fs::path modelPath()
@@ -53,22 +52,6 @@ const char* const kPreprocessing = "--size 128x128 --scale 0.00784313725490196 -
 // randomisation test on the first image.
 const char* const kSettings = "--methods score-cam,mean:2 --max-channels 16 --steps 10 --batch 8 --randomization 1 "
                               "--randomization-layers 2 --threads 2";
-
-std::string quote(const std::string& s)
-{
-    std::string q = "'";
-    for (char c : s)
-        q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
-
-std::string readText(const fs::path& p)
-{
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 std::vector<std::string> lines(const std::string& text)
 {
@@ -98,24 +81,7 @@ std::vector<std::string> split(const std::string& line)
     return f;
 }
 
-struct Result
-{
-    int code = -1;
-    std::string out, err;
-};
-
-Result runEvaluate(const fs::path& dir, const std::string& args)
-{
-    const fs::path out = dir / ".stdout", err = dir / ".stderr";
-    const std::string cmd = "cd " + quote(dir.string()) + " && " + quote(kExe) + " " + args + " >" +
-                            quote(out.string()) + " 2>" + quote(err.string());
-    const int status = std::system(cmd.c_str());
-    Result r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = readText(out);
-    r.err = readText(err);
-    return r;
-}
+Result runEvaluate(const fs::path& dir, const std::string& args) { return xai_tests::runProgram(kExe, dir, args); }
 
 /** Three 128x128 scenes, one shape each (a disc, a square, a triangle) on a textured background,
     with masks, boxes and a ground-truth file in the format of tests/data/scenes/single.yml. */
@@ -362,6 +328,13 @@ TEST_F(XAI_Evaluate, wrong_usage_is_one_line_and_exit_code_2)
     };
     const std::string model = "--model " + quote(modelPath().string()) + " " + kPreprocessing;
     const std::string gt = " --ground-truth " + quote((root_ / "scenes" / "gt.yml").string());
+    // Another model under the same file name, as a retrained one would be.
+    fs::create_directories(root_ / "retrained");
+    const fs::path retrained = root_ / "retrained" / "shapes_resnet.onnx";
+    {
+        std::ofstream copy(retrained, std::ios::binary);
+        copy << readText(modelPath()) << "x";  // never loaded: the settings check comes first
+    }
     const std::vector<Case> cases = {
         {model + gt, "--output"},
         {model + gt + " --output x --shard 2/2", "--shard"},
@@ -370,6 +343,8 @@ TEST_F(XAI_Evaluate, wrong_usage_is_one_line_and_exit_code_2)
         {model + " --ground-truth nowhere.yml --output x", "nowhere.yml"},
         {"--model nowhere.onnx" + gt + " --output x", "nowhere.onnx"},
         {model + gt + " --output whole --steps 7", "other settings"},
+        {"--model " + quote(retrained.string()) + " " + kPreprocessing + gt + " " + kSettings + " --output whole",
+         "model_checksum"},
         {"--merge scenes --output x", "not an output folder"},
         {model + gt + " --output x --no-such-option", "no-such-option"},
     };

@@ -113,7 +113,8 @@ Regenerate it with
 64 views costs about 64 times Score-CAM, so only the first $SINGLES single-object scenes (of
 $(grep -c 'image:' "$SCENES/single.yml")) and the first $PAIRS two-object scenes (of $(grep -c 'image:' "$SCENES/pair.yml")) were evaluated, and
 the randomisation test ran on the first $RANDOMIZATION single-object scenes. Everything below is what
-that run measured; nothing was extrapolated. The whole run took $((ELAPSED / 60)) min of wall time on
+that run measured; nothing was extrapolated. The last invocation of the script took $((ELAPSED / 60)) min of wall
+time (a resumed run counts only what it computed itself) on
 $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //') ($(nproc) cores, shared), OpenCV
 $(pkg-config --modversion opencv4 2>/dev/null || echo '?'). Models (md5):
 $(for m in $MODELS; do f=$(awk -v n="$m" '$1 == "name:" && $2 == n { getline; print $2; exit }' "$MODELS_YML" | tr -d '"'); echo "\`$f\` $(md5sum "$ROOT/$f" | cut -c1-12)"; done | paste -sd, - | sed 's/,/, /g').

@@ -7,26 +7,26 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include <boost/program_options.hpp>
 
+#include "../common/cli_parse.hpp"
+#include "../common/cli_values.hpp"
 #include "dataset.hpp"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
 
 namespace xai_evaluate {
-namespace {
 
-struct Choice
-{
-    const char* name;
-    int value;
-};
-using Choices = std::vector<Choice>;
+using namespace xai_samples;
+
+namespace {
 
 const Choices& baselineChoices()
 {
@@ -37,96 +37,25 @@ const Choices& baselineChoices()
     return c;
 }
 
-const Choices& weightChoices()
+//! FNV-1a 64 of a file's bytes, in hex: cheap, and enough to tell a retrained model from the old one.
+std::string fileChecksum(const std::string& path)
 {
-    static const Choices c = {{"probability", cv::xai::WEIGHT_PROBABILITY},
-                              {"increase", cv::xai::WEIGHT_PROBABILITY_INCREASE},
-                              {"softmax", cv::xai::WEIGHT_CHANNEL_SOFTMAX},
-                              {"raw", cv::xai::WEIGHT_RAW_SCORE}};
-    return c;
-}
-
-std::string joinNames(const Choices& choices)
-{
-    std::string s;
-    for (const Choice& c : choices)
-        s += (s.empty() ? "" : ", ") + std::string(c.name);
-    return s;
-}
-
-int choose(const std::string& option, const std::string& value, const Choices& choices)
-{
-    for (const Choice& c : choices)
-        if (value == c.name)
-            return c.value;
-    throw UsageError("unknown --" + option + " '" + value + "' (expected one of: " + joinNames(choices) + ")");
-}
-
-std::string nameOf(int value, const Choices& choices)
-{
-    for (const Choice& c : choices)
-        if (c.value == value)
-            return c.name;
-    return std::to_string(value);
-}
-
-std::string shortText(double v)
-{
-    char buf[32];
-    std::snprintf(buf, sizeof(buf), "%g", v);
-    return buf;
-}
-
-long parseWhole(const std::string& option, const std::string& text)
-{
-    char* end = nullptr;
-    const long v = std::strtol(text.c_str(), &end, 10);
-    if (text.empty() || *end != '\0')
-        throw UsageError("--" + option + ": '" + text + "' is not a whole number");
-    return v;
-}
-
-cv::Size parseSize(const std::string& text)
-{
-    const size_t x = text.find_first_of("xX");
-    const std::string w = text.substr(0, x), h = x == std::string::npos ? w : text.substr(x + 1);
-    const long a = parseWhole("size", w), b = parseWhole("size", h);
-    if (a <= 0 || b <= 0 || a > 65536 || b > 65536)
-        throw UsageError("--size: '" + text + "' is not WIDTHxHEIGHT with two positive whole numbers");
-    return cv::Size((int)a, (int)b);
-}
-
-cv::Scalar parseMean(const std::string& text)
-{
-    std::string spaced = text;
-    for (char& c : spaced)
-        if (c == ',')
-            c = ' ';
-    std::istringstream in(spaced);
-    std::vector<double> values;
-    for (std::string item; in >> item;)
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw UsageError("cannot read model '" + path + "'");
+    uint64_t h = 1469598103934665603ull;
+    char buf[1 << 16];
+    while (in.read(buf, sizeof(buf)) || in.gcount() > 0)
     {
-        char* end = nullptr;
-        const double v = std::strtod(item.c_str(), &end);
-        if (*end != '\0' || !std::isfinite(v))
-            throw UsageError("--mean: '" + item + "' is not a number");
-        values.push_back(v);
+        for (std::streamsize i = 0; i < in.gcount(); i++)
+        {
+            h ^= (unsigned char)buf[i];
+            h *= 1099511628211ull;
+        }
     }
-    if (values.size() == 1)
-        return cv::Scalar::all(values[0]);
-    if (values.size() == 3)
-        return cv::Scalar(values[0], values[1], values[2]);
-    throw UsageError("--mean: '" + text + "' must be one value or three, as \"a,b,c\"");
-}
-
-void requireRange(const std::string& option, double v, double lo, double hi, const std::string& what)
-{
-    if (!(v >= lo && v <= hi))
-    {
-        std::ostringstream s;
-        s << "--" << option << " " << v << " is out of range: " << what;
-        throw UsageError(s.str());
-    }
+    char hex[17];
+    std::snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)h);
+    return hex;
 }
 
 void printHelp(std::ostream& out, const po::options_description& visible)
@@ -173,8 +102,9 @@ void printHelp(std::ostream& out, const po::options_description& visible)
            "    A run can be split: --shard I/N evaluates the images whose index modulo N is I\n"
            "    and --merge joins the output folders of the shards into one. A run that is\n"
            "    interrupted is resumed by running the same command again: images already in\n"
-           "    the output are skipped. The output folder remembers the settings; a run with\n"
-           "    other settings refuses to write into it.\n"
+           "    the output are skipped. The output folder remembers the settings and a\n"
+           "    checksum of the model file; a run with other settings, or a retrained model,\n"
+           "    refuses to write into it.\n"
            "\n"
         << visible
         << "\n"
@@ -244,6 +174,7 @@ std::vector<std::pair<std::string, std::string>> Options::settings() const
     return {
         {"model", fs::path(model).filename().string()},
         {"model_name", modelName},
+        {"model_checksum", modelChecksum},
         {"ground_truth", fs::path(groundTruth).filename().string()},
         {"limit", std::to_string(limit)},
         {"input_size", std::to_string(p.inputSize.width) + "x" + std::to_string(p.inputSize.height)},
@@ -353,16 +284,7 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
     visible.add(model).add(method).add(data).add(metrics).add(output);
 
     po::variables_map vm;
-    try
-    {
-        po::store(po::command_line_parser(argc, argv).options(visible).run(), vm);
-        po::notify(vm);
-    }
-    catch (const po::error& e)
-    {
-        throw UsageError(std::string(e.what()) + " (see --help)");
-    }
-    if (vm.count("help"))
+    if (storeOptions(argc, argv, visible, nullptr, vm))
     {
         printHelp(std::cout, visible);
         return false;
@@ -415,6 +337,7 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
             throw UsageError("model '" + o.model + "' does not exist or is not a file");
         o.modelName = fs::path(o.model).stem().string();
     }
+    o.modelChecksum = fileChecksum(o.model);
     cv::xai::ScoreCAM::Params& p = o.scoreCam;
     if (given("size"))
         p.inputSize = parseSize(str("size"));

@@ -34,6 +34,7 @@ struct Options
     std::string model;
     std::string modelsFile;
     std::string modelName;   //!< the models.yml entry, or the file's stem
+    std::string modelChecksum;  //!< FNV-1a 64 of the model file: a retrained model is another run
     cv::xai::ScoreCAM::Params scoreCam;       //!< preprocessing and Score-CAM settings
     cv::xai::AugmentationParams augmentation; //!< angle, shift, seed (numAugmentations comes from each method)
     std::vector<MethodSpec> methods;

@@ -16,10 +16,16 @@
 #include <boost/program_options.hpp>
 #include <opencv2/dnn.hpp>
 
+#include "../common/cli_parse.hpp"
+#include "../common/cli_values.hpp"
+
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
 
 namespace xai_explain {
+
+using namespace xai_samples;
+
 namespace {
 
 const char* const kProgram = "xai_explain";
@@ -29,33 +35,11 @@ const int kDefaultAugmentations = 16;
 
 // ---- names of enumerated values: one table per option, used both ways ----
 
-struct Choice
-{
-    const char* name;
-    int value;
-};
-using Choices = std::vector<Choice>;
-
 const Choices& methodChoices()
 {
     static const Choices c = {{"score-cam", (int)Method::ScoreCam},
                               {"augmented", (int)Method::Augmented},
                               {"both", (int)Method::Both}};
-    return c;
-}
-
-const Choices& weightChoices()
-{
-    static const Choices c = {{"probability", cv::xai::WEIGHT_PROBABILITY},
-                              {"increase", cv::xai::WEIGHT_PROBABILITY_INCREASE},
-                              {"softmax", cv::xai::WEIGHT_CHANNEL_SOFTMAX},
-                              {"raw", cv::xai::WEIGHT_RAW_SCORE}};
-    return c;
-}
-
-const Choices& fusionChoices()
-{
-    static const Choices c = {{"mean", cv::xai::FUSION_MEAN}, {"max", cv::xai::FUSION_MAX}};
     return c;
 }
 
@@ -104,93 +88,6 @@ const Choices& presetChoices()
                               {"torchvision-imagenet", PRESET_TORCHVISION_IMAGENET},
                               {"caffe-imagenet", PRESET_CAFFE_IMAGENET}};
     return c;
-}
-
-std::string joinNames(const Choices& choices)
-{
-    std::string s;
-    for (const Choice& c : choices)
-        s += (s.empty() ? "" : ", ") + std::string(c.name);
-    return s;
-}
-
-int choose(const std::string& option, const std::string& value, const Choices& choices)
-{
-    for (const Choice& c : choices)
-        if (value == c.name)
-            return c.value;
-    throw UsageError("unknown --" + option + " '" + value + "' (expected one of: " + joinNames(choices) + ")");
-}
-
-std::string nameOf(int value, const Choices& choices)
-{
-    for (const Choice& c : choices)
-        if (c.value == value)
-            return c.name;
-    return std::to_string(value);
-}
-
-// ---- numbers in strings ----
-
-//! 0.1 rather than Boost's 0.10000000000000001 in --help.
-std::string shortText(double v)
-{
-    char buf[32];
-    std::snprintf(buf, sizeof(buf), "%g", v);
-    return buf;
-}
-
-double parseNumber(const std::string& option, const std::string& text)
-{
-    const char* begin = text.c_str();
-    char* end = nullptr;
-    const double v = std::strtod(begin, &end);
-    if (end == begin || *end != '\0' || !std::isfinite(v))
-        throw UsageError("--" + option + ": '" + text + "' is not a number");
-    return v;
-}
-
-//! "224x224", "224X224" or "224" (square).
-cv::Size parseSize(const std::string& text)
-{
-    const size_t x = text.find_first_of("xX");
-    const std::string w = text.substr(0, x), h = x == std::string::npos ? w : text.substr(x + 1);
-    auto side = [&](const std::string& s) {
-        char* end = nullptr;
-        const long v = std::strtol(s.c_str(), &end, 10);
-        if (s.empty() || *end != '\0' || v <= 0 || v > 65536)
-            throw UsageError("--size: '" + text + "' is not WIDTHxHEIGHT with two positive whole numbers");
-        return (int)v;
-    };
-    return cv::Size(side(w), side(h));
-}
-
-//! "a,b,c", "a b c" or one value for all channels.
-cv::Scalar parseMean(const std::string& text)
-{
-    std::string spaced = text;
-    for (char& c : spaced)
-        if (c == ',')
-            c = ' ';
-    std::istringstream in(spaced);
-    std::vector<double> values;
-    for (std::string item; in >> item;)
-        values.push_back(parseNumber("mean", item));
-    if (values.size() == 1)
-        return cv::Scalar::all(values[0]);
-    if (values.size() == 3)
-        return cv::Scalar(values[0], values[1], values[2]);
-    throw UsageError("--mean: '" + text + "' must be one value or three, as \"a,b,c\"");
-}
-
-void requireRange(const std::string& option, double v, double lo, double hi, const std::string& what)
-{
-    if (!(v >= lo && v <= hi))
-    {
-        std::ostringstream s;
-        s << "--" << option << " " << v << " is out of range: " << what;
-        throw UsageError(s.str());
-    }
 }
 
 // ---- option values with the names --help shows for them ----
@@ -512,16 +409,7 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
     positional.add("image", -1);
 
     po::variables_map vm;
-    try
-    {
-        po::store(po::command_line_parser(argc, argv).options(visible).positional(positional).run(), vm);
-        po::notify(vm);
-    }
-    catch (const po::error& e)
-    {
-        throw UsageError(std::string(e.what()) + " (see --help)");
-    }
-    if (vm.count("help"))
+    if (storeOptions(argc, argv, visible, &positional, vm))
     {
         printHelp(std::cout, visible);
         return false;

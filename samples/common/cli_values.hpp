@@ -1,0 +1,61 @@
+// This file is part of OpenCV project.
+// It is subject to the license terms in the LICENSE file found in the top-level directory
+// of this distribution and at http://opencv.org/license.html.
+
+// The command-line programs' shared option values: named choices, numbers, sizes and means, each
+// with the same wording of its error, so that every program rejects a bad value the same way.
+
+#ifndef XAI_SAMPLES_CLI_VALUES_HPP
+#define XAI_SAMPLES_CLI_VALUES_HPP
+
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+namespace xai_samples {
+
+//! One name an option accepts, and the value it stands for.
+struct Choice
+{
+    const char* name;
+    int value;
+};
+using Choices = std::vector<Choice>;
+
+//! "a, b, c": the names, as --help and error messages list them.
+std::string joinNames(const Choices& choices);
+
+//! The value of `value` among `choices`; throws UsageError naming --option and the choices.
+int choose(const std::string& option, const std::string& value, const Choices& choices);
+
+//! The name of `value`, or the number itself when no choice has it.
+std::string nameOf(int value, const Choices& choices);
+
+//! probability, increase, softmax, raw: cv::xai::WeightMode by name.
+const Choices& weightChoices();
+
+//! mean, max: cv::xai::FusionMethod by name.
+const Choices& fusionChoices();
+
+//! 0.1 rather than Boost's 0.10000000000000001 in --help.
+std::string shortText(double v);
+
+//! A finite number; throws UsageError naming --option.
+double parseNumber(const std::string& option, const std::string& text);
+
+//! A whole number (no sign check); throws UsageError naming --option.
+long parseWhole(const std::string& option, const std::string& text);
+
+//! --size: "224x224", "224X224" or "224" (square), each side from 1 to 65536.
+cv::Size parseSize(const std::string& text);
+
+//! --mean: "a,b,c", "a b c" or one value for all channels.
+cv::Scalar parseMean(const std::string& text);
+
+//! Throws UsageError "--option v is out of range: what" unless lo <= v <= hi (NaN is out).
+void requireRange(const std::string& option, double v, double lo, double hi, const std::string& what);
+
+} // namespace xai_samples
+
+#endif // XAI_SAMPLES_CLI_VALUES_HPP
