@@ -18,6 +18,8 @@
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include <boost/program_options.hpp>
@@ -46,7 +48,8 @@ struct Measure
     double explainS = 0, limitS = 0;
     int forwards = 0, batch = 0, channels = 0;
     double peakMb = 0;
-    double pearson = -2; // mean correlation with the all-channel map, when asked for
+    double pearson = -2;    // mean correlation with the all-channel map, when asked for
+    double pearsonMin = -2; // and the lowest of the images
 };
 
 double pearson(const cv::Mat& a, const cv::Mat& b)
@@ -62,23 +65,26 @@ double pearson(const cv::Mat& a, const cv::Mat& b)
 
 /** Mean Pearson correlation, over the images, between the case's maps and the maps of the same
     method with every channel scored (maxChannels 0, no skipped spread). */
-double fidelity(const cv::dnn::Net& net, const cv::xai::AugmentedScoreCAM::Params& params,
-                const std::vector<cv::Mat>& images)
+//! Mean and lowest Pearson correlation of the maps of `params` with the all-channel maps.
+std::pair<double, double> fidelity(const cv::dnn::Net& net, const cv::xai::AugmentedScoreCAM::Params& params,
+                                   const std::vector<cv::Mat>& images)
 {
     cv::xai::AugmentedScoreCAM::Params exact = params;
     exact.scoreCam.maxChannels = 0;
     exact.scoreCam.skipSpreadFraction = 0;
     cv::Ptr<cv::xai::AugmentedScoreCAM> fast = cv::xai::AugmentedScoreCAM::create(net, params);
     cv::Ptr<cv::xai::AugmentedScoreCAM> full = cv::xai::AugmentedScoreCAM::create(net, exact);
-    double sum = 0;
+    double sum = 0, lowest = 1;
     for (const cv::Mat& image : images)
     {
         cv::Mat a, b;
         fast->compute(image, -1, a);
         full->compute(image, fast->getClassIds()[0], b);
-        sum += pearson(a, b);
+        const double r = pearson(a, b);
+        sum += r;
+        lowest = std::min(lowest, r);
     }
-    return sum / images.size();
+    return std::make_pair(sum / images.size(), lowest);
 }
 
 double median(std::vector<double> v)
@@ -168,7 +174,7 @@ Measure runCase(const Case& c, const std::vector<cv::Mat>& images, bool withFide
     m.limitS = median(limit);
     m.peakMb = peakResidentMb();
     if (withFidelity)
-        m.pearson = fidelity(net, c.params, images);
+        std::tie(m.pearson, m.pearsonMin) = fidelity(net, c.params, images);
     return m;
 }
 
@@ -187,7 +193,7 @@ std::string describe(const Case& c, const Measure& m)
     o << " peak_rss_mb=" << m.peakMb;
     o.precision(4);
     if (m.pearson > -2)
-        o << " pearson=" << m.pearson;
+        o << " pearson=" << m.pearson << " pearson_min=" << m.pearsonMin;
     o.precision(3);
     o << " ratio=" << (m.limitS > 0 ? m.explainS / m.limitS : 0);
     return o.str();

@@ -1,24 +1,51 @@
 #!/usr/bin/env bash
-# Regenerates the figures of docs/benchmark.md (raw lines in docs/benchmark_raw.txt).
-# Run on an otherwise idle machine, after scripts/setup.sh: tools/benchmark_report.sh
+# Regenerates the raw figures behind docs/benchmark.md, in docs/benchmark_raw.txt.
+# Run on an otherwise idle machine, after scripts/setup.sh:   tools/benchmark_report.sh
+# (about 30 minutes on 2 cores). Every line it prints is one xai_benchmark case; lines starting
+# with '#' say what the next lines measure and with which command.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bench=build/bin/xai_benchmark
-out=docs/benchmark_raw.txt
-scenes=$(ls tests/data/scenes/single/*.png | head -10)
+out=${OUT:-docs/benchmark_raw.txt}
+[ -x "$bench" ] || { echo "benchmark_report: $bench is missing: run scripts/setup.sh first" >&2; exit 2; }
+all_scenes=(tests/data/scenes/single/*.png)
+scenes="${all_scenes[*]:0:10}"
+two_scenes="${all_scenes[*]:0:2}"
+
+run() {  # prints the command, then its result lines
+    echo "# $ ${bench#build/bin/} $*"
+    "$bench" "$@"
+}
+
+start=$(date +%s)
 {
-  echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p')"
-  echo "## standard set: $bench"
-  $bench
-  echo "## batch size on the default model and on resnet18"
-  for b in 1 4 8 16 32 64; do $bench --model shapes_resnet --batch $b --repeats 5; done
-  for b in 8 16 32; do $bench --model resnet18 --batch $b --repeats 1 --max-channels 64; done
-  echo "## maxChannels (Faster Score-CAM): fidelity against all channels on 10 scenes"
-  for m in 0 64 32 16; do
-    $bench --model shapes_resnet --max-channels $m --fidelity --repeats 3 --image $scenes
-  done
-  echo "## resnet18 at 224x224: all channels, then fewer forwards"
-  $bench --model resnet18 --batch 32 --repeats 1
-  for f in 0.2 0.3; do $bench --model resnet18 --batch 32 --repeats 1 --skip-spread $f --fidelity; done
-  for m in 256 128; do $bench --model resnet18 --batch 32 --repeats 1 --max-channels $m --fidelity; done
+  echo "# $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), OpenCV $(pkg-config --modversion opencv4)"
+  echo "# load before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+  echo "## standard set (the default batch size)"
+  run
+
+  echo "## batch size: Score-CAM on the default model (all channels) and on resnet18 (128 channels)"
+  for b in 1 4 8 16 32 64; do run --model shapes_resnet --batch $b --repeats 5; done
+  for b in 8 16 32 64; do run --model resnet18 --batch $b --repeats 1 --max-channels 128; done
+
+  echo "## maxChannels (Faster Score-CAM): fidelity against all channels, 10 scenes, M = K, K/2, K/4, K/8, 32"
+  for model in shapes_resnet shapes_vgg shapes_mobilenet; do
+    line=$(run --model $model --fidelity --repeats 3 --image $scenes | tee /dev/stderr | tail -1)
+    k=$(sed -n 's/.* channels=\([0-9]*\) .*/\1/p' <<< "$line")
+    for m in $((k / 2)) $((k / 4)) $((k / 8)) 32; do
+      run --model $model --max-channels $m --fidelity --repeats 3 --image $scenes
+    done
+  done 2>&1
+
+  echo "## resnet18 at 224x224, batch 32 (pytorch-grad-cam's): all channels, then fewer forwards; fidelity on 2 scenes"
+  run --model resnet18 --batch 32 --repeats 1
+  for f in 0.1 0.2 0.3; do run --model resnet18 --batch 32 --repeats 1 --skip-spread $f --fidelity --image $two_scenes; done
+  for m in 256 192 128 64 32; do run --model resnet18 --batch 32 --repeats 1 --max-channels $m --fidelity --image $two_scenes; done
+  run --model resnet18 --batch 32 --repeats 1 --skip-spread 0.1 --max-channels 256 --fidelity --image $two_scenes
+
+  echo "## peak memory against views: Augmented Score-CAM on shapes_mobilenet"
+  for n in 4 64 256; do run --model shapes_mobilenet --method augmented --augmentations $n --repeats 1; done
+
+  echo "# whole report: $(( $(date +%s) - start )) s"
 } | tee "$out"
