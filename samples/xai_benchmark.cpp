@@ -29,6 +29,9 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/xai.hpp>
 
+#include "common/cli_errors.hpp"
+#include "common/cli_parse.hpp"
+#include "common/cli_values.hpp"
 #include "xai_benchmark/resnet18.hpp"
 
 namespace po = boost::program_options;
@@ -292,78 +295,65 @@ int main(int argc, char** argv)
         ("max-channels", po::value(&maxChannels)->default_value(0), "keep only this many channels (0: all)")
         ("skip-spread", po::value(&skipSpread)->default_value(0.0),
          "skip the weakest channels holding this fraction of the total spatial deviation")
-        ("fidelity", "also report the mean Pearson correlation with the all-channel maps")
+        ("fidelity", "also report the mean and lowest Pearson correlation with the all-channel maps")
         ("size", po::value(&size), "input size WxH of a model given as a file (default 224x224)")
         ("repeats", po::value(&repeats)->default_value(3), "timed repeats after one warm-up (median reported)");
     po::variables_map vm;
+    std::vector<Case> cases;
+    std::vector<cv::Mat> images;
     try
     {
-        po::store(po::parse_command_line(argc, argv, opts), vm);
-        po::notify(vm);
+        if (xai_samples::storeOptions(argc, argv, opts, nullptr, vm))
+        {
+            std::cout << "NAME\n    xai_benchmark - compare the cost of an explanation with the cost of its forwards\n\n"
+                         "SYNOPSIS\n    xai_benchmark [--model M [options]]\n\n"
+                         "DESCRIPTION\n    For each case prints one line: the median explanation time, the time of the same\n"
+                         "    number of forwards with the same batch shape alone (the limit), their ratio, images\n"
+                         "    forwarded per second and the peak resident memory. Each case runs in a child process.\n"
+                         "    With no --model it runs the standard set: the three project models with 1, 4 and 64\n"
+                         "    views, and Score-CAM on a ResNet-18-sized net at 224x224.\n\n"
+                      << opts
+                      << "\nEXIT STATUS\n    0 all cases ran, 1 a case failed, 2 bad usage.\n";
+            return 0;
+        }
         if (batch < 1 || views < 1 || maxChannels < 0 || repeats < 1 || !(skipSpread >= 0 && skipSpread < 1))
-            throw po::error("--batch, --augmentations and --repeats must be at least 1, --max-channels at least 0, "
-                            "--skip-spread in [0, 1)");
+            throw xai_samples::UsageError("--batch, --augmentations and --repeats must be at least 1, --max-channels "
+                                          "at least 0, --skip-spread in [0, 1)");
         if (method != "score-cam" && method != "augmented")
-            throw po::error("--method must be score-cam or augmented, not '" + method + "'");
+            throw xai_samples::UsageError("--method must be score-cam or augmented, not '" + method + "'");
+        if (!model.empty() && model != "resnet18" && projectModelPath(model).empty() && !std::ifstream(model).good())
+            throw xai_samples::UsageError("--model '" + model + "' is neither resnet18, a project model name nor a "
+                                          "readable file");
+
+        if (imagePaths.empty())
+            imagePaths.push_back(dataDir() + "/demo.png");
+        for (const std::string& path : imagePaths)
+        {
+            images.push_back(std::ifstream(path).good() ? cv::imread(path) : cv::Mat());
+            if (images.back().empty())
+                throw xai_samples::UsageError("cannot read the image '" + path + "'");
+        }
+
+        if (model.empty())
+            cases = standardCases(batch);
+        else
+        {
+            const int n = method == "score-cam" ? 1 : views;
+            cv::xai::AugmentedScoreCAM::Params p =
+                projectModelPath(model).empty() ? resnet18Params(n, batch) : projectParams(n, batch);
+            if (!size.empty())
+                p.scoreCam.inputSize = xai_samples::parseSize(size);
+            p.scoreCam.maxChannels = maxChannels;
+            p.scoreCam.skipSpreadFraction = skipSpread;
+            cases.push_back(makeCase(model, n, p, repeats));
+        }
     }
-    catch (const po::error& e)
+    catch (const xai_samples::UsageError& e)
     {
         std::cerr << "xai_benchmark: error: " << e.what() << "\n";
         return 2;
     }
-    if (vm.count("help"))
-    {
-        std::cout << "NAME\n    xai_benchmark - compare the cost of an explanation with the cost of its forwards\n\n"
-                     "SYNOPSIS\n    xai_benchmark [--model M [options]]\n\n"
-                     "DESCRIPTION\n    For each case prints one line: the median explanation time, the time of the same\n"
-                     "    number of forwards with the same batch shape alone (the limit), their ratio, images\n"
-                     "    forwarded per second and the peak resident memory. Each case runs in a child process.\n"
-                     "    With no --model it runs the standard set: the three project models with 1, 4 and 64\n"
-                     "    views, and Score-CAM on a ResNet-18-sized net at 224x224.\n\n"
-                  << opts
-                  << "\nEXIT STATUS\n    0 all cases ran, 1 a case failed, 2 bad usage.\n";
-        return 0;
-    }
     cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
-
-    if (imagePaths.empty())
-        imagePaths.push_back(dataDir() + "/demo.png");
-    std::vector<cv::Mat> images;
-    for (const std::string& path : imagePaths)
-    {
-        images.push_back(cv::imread(path));
-        if (images.back().empty())
-        {
-            std::cerr << "xai_benchmark: error: cannot read the image '" << path << "'\n";
-            return 2;
-        }
-    }
-
-    std::vector<Case> cases;
-    if (model.empty())
-        cases = standardCases(batch);
-    else
-    {
-        const int n = method == "score-cam" ? 1 : views;
-        cv::xai::AugmentedScoreCAM::Params p = model == "resnet18" || !projectModelPath(model).empty()
-            ? (model == "resnet18" ? resnet18Params(n, batch) : projectParams(n, batch))
-            : resnet18Params(n, batch);
-        if (!size.empty())
-        {
-            int w = 0, h = 0;
-            char x = 0;
-            std::istringstream in(size);
-            if (!(in >> w >> x >> h) || x != 'x' || w < 1 || h < 1)
-            {
-                std::cerr << "xai_benchmark: error: --size must look like 224x224, not '" << size << "'\n";
-                return 2;
-            }
-            p.scoreCam.inputSize = cv::Size(w, h);
-        }
-        p.scoreCam.maxChannels = maxChannels;
-        p.scoreCam.skipSpreadFraction = skipSpread;
-        cases.push_back(makeCase(model, n, p, repeats));
-    }
 
     bool ok = true;
     for (size_t i = 0; i < cases.size(); i++)
