@@ -44,6 +44,7 @@ struct Case
     std::string method;      // "score-cam" or "augmented"
     cv::xai::AugmentedScoreCAM::Params params;
     int repeats = 3;
+    int threads = 0;         // cv::setNumThreads in the case's process; 0: OpenCV's default
 };
 
 struct Measure
@@ -188,7 +189,7 @@ std::string describe(const Case& c, const Measure& m)
     o.setf(std::ios::fixed);
     o.precision(3);
     o << "model=" << c.model << " method=" << c.method << " size=" << s.inputSize.width << "x"
-      << s.inputSize.height << " views=" << c.params.augmentation.numAugmentations << " channels=" << m.channels
+      << s.inputSize.height << " threads=" << cv::getNumThreads() << " views=" << c.params.augmentation.numAugmentations << " channels=" << m.channels
       << " max_channels=" << s.maxChannels << " skip_spread=" << s.skipSpreadFraction << " batch=" << m.batch << " forwards=" << m.forwards
       << " explain_s=" << m.explainS << " limit_s=" << m.limitS
       << " fwd_per_s=" << (m.explainS > 0 ? m.forwards * m.batch / m.explainS : 0);
@@ -213,6 +214,9 @@ bool runIsolated(const Case& c, const std::vector<cv::Mat>& images, bool withFid
     if (pid == 0)
     {
         int rc = 0;
+        // Set in the child: a thread pool started before fork() does not survive it.
+        if (c.threads > 0)
+            cv::setNumThreads(c.threads);
         try
         {
             std::cout << describe(c, runCase(c, images, withFidelity)) << std::endl;
@@ -281,7 +285,7 @@ int main(int argc, char** argv)
     po::options_description opts("Options");
     std::string model, method, size;
     std::vector<std::string> imagePaths;
-    int views = 0, batch = 0, maxChannels = 0, repeats = 0;
+    int views = 0, batch = 0, maxChannels = 0, repeats = 0, threads = 0;
     double skipSpread = 0;
     opts.add_options()
         ("help,h", "print this help and exit")
@@ -297,7 +301,8 @@ int main(int argc, char** argv)
          "skip the weakest channels holding this fraction of the total spatial deviation")
         ("fidelity", "also report the mean and lowest Pearson correlation with the all-channel maps")
         ("size", po::value(&size), "input size WxH of a model given as a file (default 224x224)")
-        ("repeats", po::value(&repeats)->default_value(3), "timed repeats after one warm-up (median reported)");
+        ("repeats", po::value(&repeats)->default_value(3), "timed repeats after one warm-up (median reported)")
+        ("threads", po::value(&threads)->default_value(0), "OpenCV threads (cv::setNumThreads); 0: OpenCV's default");
     po::variables_map vm;
     std::vector<Case> cases;
     std::vector<cv::Mat> images;
@@ -316,9 +321,10 @@ int main(int argc, char** argv)
                       << "\nEXIT STATUS\n    0 all cases ran, 1 a case failed, 2 bad usage.\n";
             return 0;
         }
-        if (batch < 1 || views < 1 || maxChannels < 0 || repeats < 1 || !(skipSpread >= 0 && skipSpread < 1))
+        if (batch < 1 || views < 1 || maxChannels < 0 || repeats < 1 || threads < 0 ||
+            !(skipSpread >= 0 && skipSpread < 1))
             throw xai_samples::UsageError("--batch, --augmentations and --repeats must be at least 1, --max-channels "
-                                          "at least 0, --skip-spread in [0, 1)");
+                                          "and --threads at least 0, --skip-spread in [0, 1)");
         if (method != "score-cam" && method != "augmented")
             throw xai_samples::UsageError("--method must be score-cam or augmented, not '" + method + "'");
         if (!model.empty() && model != "resnet18" && projectModelPath(model).empty() && !std::ifstream(model).good())
@@ -354,6 +360,8 @@ int main(int argc, char** argv)
         return 2;
     }
     cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
+    for (Case& c : cases)
+        c.threads = threads;
 
     bool ok = true;
     for (size_t i = 0; i < cases.size(); i++)

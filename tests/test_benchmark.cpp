@@ -92,7 +92,7 @@ void expectTimes(const std::string& line)
 TEST(XAI_Benchmark, score_cam_line_reports_its_forwards_and_ends_with_the_ratio)
 {
     REQUIRE_EXE();
-    const Result r = runBenchmark("--model shapes_mobilenet --max-channels 16 --repeats 1");
+    const Result r = runBenchmark("--model shapes_mobilenet --max-channels 16 --repeats 1 --threads 1");
     ASSERT_EQ(r.code, 0) << r.err;
     const std::vector<std::string> lines = resultLines(r.out);
     ASSERT_EQ(lines.size(), 1u) << r.out;
@@ -100,6 +100,7 @@ TEST(XAI_Benchmark, score_cam_line_reports_its_forwards_and_ends_with_the_ratio)
     EXPECT_EQ(f.at("model"), "shapes_mobilenet");
     EXPECT_EQ(f.at("method"), "score-cam");
     EXPECT_EQ(f.at("size"), "128x128");
+    EXPECT_EQ(f.at("threads"), "1");
     EXPECT_EQ(f.at("channels"), "160");
     // 1 unmasked forward + ceil(16 / 16) masked ones.
     EXPECT_EQ(f.at("forwards"), "2");
@@ -167,6 +168,7 @@ TEST(XAI_Benchmark, wrong_usage_is_one_line_and_exit_code_2)
         {"--model nowhere.onnx", "nowhere.onnx"},
         {"--model shapes_mobilenet --image nowhere.png", "nowhere.png"},
         {"--model resnet18 --size 0x5", "--size"},
+        {"--model shapes_mobilenet --threads -1", "--threads"},
         {"--no-such-option", "no-such-option"},
     };
     for (const auto& c : cases)

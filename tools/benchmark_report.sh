@@ -47,5 +47,14 @@ start=$(date +%s)
   echo "## peak memory against views: Augmented Score-CAM on shapes_mobilenet"
   for n in 4 64 256; do run --model shapes_mobilenet --method augmented --augmentations $n --repeats 1; done
 
+  echo "## OpenCV threads: resnet18, 128 channels, batch 32, one and two threads"
+  for t in 1 2; do run --model resnet18 --batch 32 --repeats 1 --max-channels 128 --threads $t; done
+
+  echo "## the same Score-CAM in PyTorch (tools/torch_scorecam_reference.py), 1 and 2 threads"
+  for t in 1 2; do
+    echo "# \$ /usr/bin/python3 tools/torch_scorecam_reference.py --batch 32 --threads $t"
+    /usr/bin/python3 tools/torch_scorecam_reference.py --batch 32 --threads $t || echo "# (no torch here)"
+  done
+
   echo "# whole report: $(( $(date +%s) - start )) s"
 } | tee "$out"
