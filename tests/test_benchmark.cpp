@@ -37,10 +37,12 @@ Result runBenchmark(const std::string& args)
     return xai_tests::runProgram(kExe, fs::temp_directory_path(), args);
 }
 
-//! The key=value fields of one result line, in order of appearance checked by the caller.
-std::map<std::string, std::string> fields(const std::string& line)
+using Fields = std::map<std::string, std::string>;
+
+//! The key=value fields of one result line.
+Fields fields(const std::string& line)
 {
-    std::map<std::string, std::string> f;
+    Fields f;
     std::istringstream in(line);
     for (std::string item; in >> item;)
     {
@@ -61,7 +63,7 @@ std::vector<std::string> resultLines(const std::string& out)
     return lines;
 }
 
-double number(const std::map<std::string, std::string>& f, const std::string& key)
+double number(const Fields& f, const std::string& key)
 {
     const auto it = f.find(key);
     if (it == f.end())
@@ -87,16 +89,25 @@ void expectTimes(const std::string& line)
     EXPECT_GT(number(f, "peak_rss_mb"), 0) << line;
 }
 
+/** Runs one case: it must succeed with exactly one result line, whose times are checked; `f` gets
+    its fields. */
+void runOneCase(const std::string& args, Fields& f)
+{
+    const Result r = runBenchmark(args);
+    ASSERT_EQ(r.code, 0) << args << "\n" << r.err;
+    const std::vector<std::string> lines = resultLines(r.out);
+    ASSERT_EQ(lines.size(), 1u) << r.out;
+    expectTimes(lines[0]);
+    f = fields(lines[0]);
+}
+
 } // namespace
 
 TEST(XAI_Benchmark, score_cam_line_reports_its_forwards_and_ends_with_the_ratio)
 {
     REQUIRE_EXE();
-    const Result r = runBenchmark("--model shapes_mobilenet --max-channels 16 --repeats 1 --threads 1");
-    ASSERT_EQ(r.code, 0) << r.err;
-    const std::vector<std::string> lines = resultLines(r.out);
-    ASSERT_EQ(lines.size(), 1u) << r.out;
-    const auto f = fields(lines[0]);
+    Fields f;
+    ASSERT_NO_FATAL_FAILURE(runOneCase("--model shapes_mobilenet --max-channels 16 --repeats 1 --threads 1", f));
     EXPECT_EQ(f.at("model"), "shapes_mobilenet");
     EXPECT_EQ(f.at("method"), "score-cam");
     EXPECT_EQ(f.at("size"), "128x128");
@@ -105,37 +116,30 @@ TEST(XAI_Benchmark, score_cam_line_reports_its_forwards_and_ends_with_the_ratio)
     // 1 unmasked forward + ceil(16 / 16) masked ones.
     EXPECT_EQ(f.at("forwards"), "2");
     EXPECT_EQ(f.count("pearson"), 0u);
-    expectTimes(lines[0]);
 }
 
 TEST(XAI_Benchmark, augmented_forwards_follow_the_cost_model)
 {
     REQUIRE_EXE();
-    const Result r = runBenchmark("--model shapes_mobilenet --method augmented --augmentations 3 --max-channels 8 "
-                                  "--batch 4 --repeats 1");
-    ASSERT_EQ(r.code, 0) << r.err;
-    const std::vector<std::string> lines = resultLines(r.out);
-    ASSERT_EQ(lines.size(), 1u) << r.out;
-    const auto f = fields(lines[0]);
+    Fields f;
+    ASSERT_NO_FATAL_FAILURE(runOneCase("--model shapes_mobilenet --method augmented --augmentations 3 "
+                                       "--max-channels 8 --batch 4 --repeats 1", f));
     EXPECT_EQ(f.at("views"), "3");
     EXPECT_EQ(f.at("batch"), "4");
     // ceil(N / B) + N * ceil(M / B) = 1 + 3 * 2.
     EXPECT_EQ(f.at("forwards"), "7");
-    expectTimes(lines[0]);
 }
 
 TEST(XAI_Benchmark, fidelity_is_one_for_all_channels_and_below_for_fewer)
 {
     REQUIRE_EXE();
-    const Result all = runBenchmark("--model shapes_mobilenet --fidelity --repeats 1");
-    ASSERT_EQ(all.code, 0) << all.err;
-    const auto full = fields(resultLines(all.out).at(0));
+    Fields full;
+    ASSERT_NO_FATAL_FAILURE(runOneCase("--model shapes_mobilenet --fidelity --repeats 1", full));
     EXPECT_EQ(full.at("pearson"), "1.0000");
     EXPECT_EQ(full.at("pearson_min"), "1.0000");
 
-    const Result few = runBenchmark("--model shapes_mobilenet --fidelity --max-channels 4 --repeats 1");
-    ASSERT_EQ(few.code, 0) << few.err;
-    const auto pruned = fields(resultLines(few.out).at(0));
+    Fields pruned;
+    ASSERT_NO_FATAL_FAILURE(runOneCase("--model shapes_mobilenet --fidelity --max-channels 4 --repeats 1", pruned));
     const double mean = number(pruned, "pearson"), lowest = number(pruned, "pearson_min");
     EXPECT_LT(mean, 1.0);
     EXPECT_GT(mean, 0.5);  // four of 160 channels still draw most of the map on the demo picture
@@ -146,16 +150,12 @@ TEST(XAI_Benchmark, resnet18_sized_net_is_named_and_has_its_shape)
 {
     REQUIRE_EXE();
     // Two masked images per forward keep the 224x224 ResNet-18-sized forwards short.
-    const Result r = runBenchmark("--model resnet18 --max-channels 4 --batch 2 --repeats 1");
-    ASSERT_EQ(r.code, 0) << r.err;
-    const std::vector<std::string> lines = resultLines(r.out);
-    ASSERT_EQ(lines.size(), 1u) << r.out;
-    const auto f = fields(lines[0]);
+    Fields f;
+    ASSERT_NO_FATAL_FAILURE(runOneCase("--model resnet18 --max-channels 4 --batch 2 --repeats 1", f));
     EXPECT_NE(f.at("model").find("resnet18"), std::string::npos);
     EXPECT_EQ(f.at("size"), "224x224");
     EXPECT_EQ(f.at("channels"), "512");
     EXPECT_EQ(f.at("forwards"), "3");
-    expectTimes(lines[0]);
 }
 
 TEST(XAI_Benchmark, wrong_usage_is_one_line_and_exit_code_2)
