@@ -11,6 +11,22 @@
 namespace opencv_test {
 namespace xai_test {
 
+void addClassifierHead(dnn::Net& net, const Mat& weights, const Mat& bias)
+{
+    dnn::LayerParams pool;
+    pool.set("pool", "ave");
+    pool.set("global_pooling", true);
+    net.addLayerToPrev("pool", "Pooling", pool);
+
+    dnn::LayerParams fc;
+    fc.set("num_output", weights.rows);
+    fc.set("bias_term", !bias.empty());
+    fc.blobs.push_back(weights);
+    if (!bias.empty())
+        fc.blobs.push_back(bias);
+    net.addLayerToPrev("fc", "InnerProduct", fc);
+}
+
 dnn::Net makeTinyNet(const TinyNetSpec& spec)
 {
     RNG rng(spec.seed);
@@ -38,20 +54,10 @@ dnn::Net makeTinyNet(const TinyNetSpec& spec)
     dnn::LayerParams relu;
     net.addLayerToPrev(tinyTargetLayer(), "ReLU", relu);
 
-    dnn::LayerParams pool;
-    pool.set("pool", "ave");
-    pool.set("global_pooling", true);
-    net.addLayerToPrev("pool", "Pooling", pool);
-
-    dnn::LayerParams fc;
-    fc.set("num_output", spec.classes);
-    fc.set("bias_term", true);
     Mat fw(spec.classes, spec.channels, CV_32F), fb(1, spec.classes, CV_32F);
     rng.fill(fw, RNG::UNIFORM, -3.0, 3.0);
     rng.fill(fb, RNG::UNIFORM, -0.2, 0.2);
-    fc.blobs.push_back(fw);
-    fc.blobs.push_back(fb);
-    net.addLayerToPrev("fc", "InnerProduct", fc);
+    addClassifierHead(net, fw, fb);
 
     if (spec.softmax)
     {

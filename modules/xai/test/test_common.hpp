@@ -28,6 +28,10 @@ struct TinyNetSpec
 //! A small classifier built with Net::addLayerToPrev; the same spec gives the same weights.
 dnn::Net makeTinyNet(const TinyNetSpec& spec);
 
+/** Appends the usual classifier head: global average pooling ("pool"), then a fully connected
+    layer ("fc") with `weights` (classes x channels) and `bias` (1 x classes; empty: none). */
+void addClassifierHead(dnn::Net& net, const Mat& weights, const Mat& bias);
+
 //! Name of the tiny net's target (ReLU) layer and score layer.
 inline String tinyTargetLayer() { return "relu1"; }
 

@@ -30,16 +30,7 @@ dnn::Net makeLinearNet()
     const int wsz[] = { 1, 3, 1, 1 };
     conv.blobs.push_back(Mat(4, wsz, CV_32F, Scalar::all(1.0 / 3)));
     net.addLayerToPrev("gray", "Convolution", conv);
-    dnn::LayerParams pool;
-    pool.set("pool", "ave");
-    pool.set("global_pooling", true);
-    net.addLayerToPrev("pool", "Pooling", pool);
-    dnn::LayerParams fc;
-    fc.set("num_output", 2);
-    fc.set("bias_term", true);
-    fc.blobs.push_back((Mat_<float>(2, 1) << (float)kGain, 0.f));
-    fc.blobs.push_back(Mat::zeros(1, 2, CV_32F));
-    net.addLayerToPrev("fc", "InnerProduct", fc);
+    addClassifierHead(net, (Mat_<float>(2, 1) << (float)kGain, 0.f), Mat::zeros(1, 2, CV_32F));
     return net;
 }
 
@@ -556,19 +547,10 @@ TEST(XAI_Metrics, randomization_reports_layers_it_cannot_reach)
     net.addLayerToPrev("bn1", "BatchNorm", bn);
     dnn::LayerParams relu;
     net.addLayerToPrev("relu1", "ReLU", relu);
-    dnn::LayerParams pool;
-    pool.set("pool", "ave");
-    pool.set("global_pooling", true);
-    net.addLayerToPrev("pool", "Pooling", pool);
-    dnn::LayerParams fc;
-    fc.set("num_output", 3);
-    fc.set("bias_term", true);
     Mat fw(3, 4, CV_32F), fb(1, 3, CV_32F);
     rng.fill(fw, RNG::UNIFORM, -3, 3);
     rng.fill(fb, RNG::UNIFORM, -0.2, 0.2);
-    fc.blobs.push_back(fw);
-    fc.blobs.push_back(fb);
-    net.addLayerToPrev("fc", "InnerProduct", fc);
+    addClassifierHead(net, fw, fb);
 
     xai::ScoreCAM::Params p = tinyParams();
     const Mat image = randomImage(Size(32, 24), 9);
