@@ -280,7 +280,8 @@ std::vector<Case> standardCases(int batch)
 
 } // namespace
 
-int main(int argc, char** argv)
+//! The program; wrong usage throws UsageError (see main).
+static int runBenchmark(int argc, char** argv)
 {
     po::options_description opts("Options");
     std::string model, method, size;
@@ -306,58 +307,50 @@ int main(int argc, char** argv)
     po::variables_map vm;
     std::vector<Case> cases;
     std::vector<cv::Mat> images;
-    try
+    if (xai_samples::storeOptions(argc, argv, opts, nullptr, vm))
     {
-        if (xai_samples::storeOptions(argc, argv, opts, nullptr, vm))
-        {
-            std::cout << "NAME\n    xai_benchmark - compare the cost of an explanation with the cost of its forwards\n\n"
-                         "SYNOPSIS\n    xai_benchmark [--model M [options]]\n\n"
-                         "DESCRIPTION\n    For each case prints one line: the median explanation time, the time of the same\n"
-                         "    number of forwards with the same batch shape alone (the limit), their ratio, images\n"
-                         "    forwarded per second and the peak resident memory. Each case runs in a child process.\n"
-                         "    With no --model it runs the standard set: the three project models with 1, 4 and 64\n"
-                         "    views, and Score-CAM on a ResNet-18-sized net at 224x224.\n\n"
-                      << opts
-                      << "\nEXIT STATUS\n    0 all cases ran, 1 a case failed, 2 bad usage.\n";
-            return 0;
-        }
-        if (batch < 1 || views < 1 || maxChannels < 0 || repeats < 1 || threads < 0 ||
-            !(skipSpread >= 0 && skipSpread < 1))
-            throw xai_samples::UsageError("--batch, --augmentations and --repeats must be at least 1, --max-channels "
-                                          "and --threads at least 0, --skip-spread in [0, 1)");
-        if (method != "score-cam" && method != "augmented")
-            throw xai_samples::UsageError("--method must be score-cam or augmented, not '" + method + "'");
-        if (!model.empty() && model != "resnet18" && projectModelPath(model).empty() && !std::ifstream(model).good())
-            throw xai_samples::UsageError("--model '" + model + "' is neither resnet18, a project model name nor a "
-                                          "readable file");
-
-        if (imagePaths.empty())
-            imagePaths.push_back(dataDir() + "/demo.png");
-        for (const std::string& path : imagePaths)
-        {
-            images.push_back(std::ifstream(path).good() ? cv::imread(path) : cv::Mat());
-            if (images.back().empty())
-                throw xai_samples::UsageError("cannot read the image '" + path + "'");
-        }
-
-        if (model.empty())
-            cases = standardCases(batch);
-        else
-        {
-            const int n = method == "score-cam" ? 1 : views;
-            cv::xai::AugmentedScoreCAM::Params p =
-                projectModelPath(model).empty() ? resnet18Params(n, batch) : projectParams(n, batch);
-            if (!size.empty())
-                p.scoreCam.inputSize = xai_samples::parseSize(size);
-            p.scoreCam.maxChannels = maxChannels;
-            p.scoreCam.skipSpreadFraction = skipSpread;
-            cases.push_back(makeCase(model, n, p, repeats));
-        }
+        std::cout << "NAME\n    xai_benchmark - compare the cost of an explanation with the cost of its forwards\n\n"
+                     "SYNOPSIS\n    xai_benchmark [--model M [options]]\n\n"
+                     "DESCRIPTION\n    For each case prints one line: the median explanation time, the time of the same\n"
+                     "    number of forwards with the same batch shape alone (the limit), their ratio, images\n"
+                     "    forwarded per second and the peak resident memory. Each case runs in a child process.\n"
+                     "    With no --model it runs the standard set: the three project models with 1, 4 and 64\n"
+                     "    views, and Score-CAM on a ResNet-18-sized net at 224x224.\n\n"
+                  << opts
+                  << "\nEXIT STATUS\n    0 all cases ran, 1 a case failed, 2 bad usage.\n";
+        return 0;
     }
-    catch (const xai_samples::UsageError& e)
+    if (batch < 1 || views < 1 || maxChannels < 0 || repeats < 1 || threads < 0 ||
+        !(skipSpread >= 0 && skipSpread < 1))
+        throw xai_samples::UsageError("--batch, --augmentations and --repeats must be at least 1, --max-channels "
+                                      "and --threads at least 0, --skip-spread in [0, 1)");
+    if (method != "score-cam" && method != "augmented")
+        throw xai_samples::UsageError("--method must be score-cam or augmented, not '" + method + "'");
+    if (!model.empty() && model != "resnet18" && projectModelPath(model).empty() && !std::ifstream(model).good())
+        throw xai_samples::UsageError("--model '" + model + "' is neither resnet18, a project model name nor a "
+                                      "readable file");
+
+    if (imagePaths.empty())
+        imagePaths.push_back(dataDir() + "/demo.png");
+    for (const std::string& path : imagePaths)
     {
-        std::cerr << "xai_benchmark: error: " << e.what() << "\n";
-        return 2;
+        images.push_back(std::ifstream(path).good() ? cv::imread(path) : cv::Mat());
+        if (images.back().empty())
+            throw xai_samples::UsageError("cannot read the image '" + path + "'");
+    }
+
+    if (model.empty())
+        cases = standardCases(batch);
+    else
+    {
+        const int n = method == "score-cam" ? 1 : views;
+        cv::xai::AugmentedScoreCAM::Params p =
+            projectModelPath(model).empty() ? resnet18Params(n, batch) : projectParams(n, batch);
+        if (!size.empty())
+            p.scoreCam.inputSize = xai_samples::parseSize(size);
+        p.scoreCam.maxChannels = maxChannels;
+        p.scoreCam.skipSpreadFraction = skipSpread;
+        cases.push_back(makeCase(model, n, p, repeats));
     }
     cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
     for (Case& c : cases)
@@ -372,4 +365,9 @@ int main(int argc, char** argv)
         ok = runIsolated(cases[i], images, vm.count("fidelity") > 0) && ok;
     }
     return ok ? 0 : 1;
+}
+
+int main(int argc, char** argv)
+{
+    return xai_samples::runReportingErrors("xai_benchmark", [&] { return runBenchmark(argc, argv); });
 }

@@ -5,43 +5,16 @@
 // xai_evaluate: how faithful and how well localised Score-CAM and Augmented Score-CAM maps are,
 // over a set of images with ground-truth objects. `xai_evaluate --help` describes it.
 
-#include <cstdio>
-#include <exception>
-#include <string>
-
 #include "xai_evaluate/common.hpp"
 #include "xai_evaluate/evaluate.hpp"
 #include "xai_evaluate/options.hpp"
 
-namespace {
-
-int fail(const std::string& what, int code)
-{
-    std::fprintf(stderr, "xai_evaluate: error: %s\n", what.c_str());
-    return code;
-}
-
-} // namespace
-
 int main(int argc, char** argv)
 {
-    try
-    {
+    return xai_samples::runReportingErrors("xai_evaluate", [&] {
         xai_evaluate::Options options;
         if (!xai_evaluate::parseCommandLine(argc, argv, options))
             return 0;  // --help
         return options.merge.empty() ? xai_evaluate::runEvaluation(options) : xai_evaluate::runMerge(options);
-    }
-    catch (const xai_evaluate::UsageError& e)
-    {
-        return fail(e.what(), 2);
-    }
-    catch (const cv::Exception& e)
-    {
-        return fail(xai_evaluate::messageOf(e), 2);
-    }
-    catch (const std::exception& e)
-    {
-        return fail(e.what(), 2);
-    }
+    });
 }

@@ -8,6 +8,9 @@
 #ifndef XAI_SAMPLES_CLI_ERRORS_HPP
 #define XAI_SAMPLES_CLI_ERRORS_HPP
 
+#include <cstdio>
+#include <exception>
+#include <functional>
 #include <stdexcept>
 #include <string>
 
@@ -46,6 +49,33 @@ inline std::string messageOf(const cv::Exception& e)
     while (!msg.empty() && msg.back() == ' ')
         msg.pop_back();
     return msg;
+}
+
+/** Runs a program's `body` and turns what escapes it into one line on stderr that names the
+    program, like the GNU tools' messages, and exit code 2: wrong usage, a model that cannot be
+    loaded, anything that stops the program before its work. Failures of single items are the
+    body's to report (exit code 1). */
+inline int runReportingErrors(const char* program, const std::function<int()>& body)
+{
+    std::string what;
+    try
+    {
+        return body();
+    }
+    catch (const UsageError& e)
+    {
+        what = e.what();
+    }
+    catch (const cv::Exception& e)
+    {
+        what = messageOf(e);
+    }
+    catch (const std::exception& e)
+    {
+        what = e.what();
+    }
+    std::fprintf(stderr, "%s: error: %s\n", program, what.c_str());
+    return 2;
 }
 
 } // namespace xai_samples
