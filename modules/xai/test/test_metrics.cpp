@@ -448,6 +448,16 @@ xai::ScoreCAM::Params tinyParams()
     return p;
 }
 
+//! The Score-CAM map of class `classId` of `image`, as the randomisation test asks for it.
+SaliencyFunction scoreCamOf(const Mat& image, const xai::ScoreCAM::Params& p, int classId)
+{
+    return [image, p, classId](dnn::Net& n) {
+        Mat m;
+        xai::ScoreCAM::create(n, p)->compute(image, classId, m);
+        return m;
+    };
+}
+
 TEST(XAI_Metrics, randomization_changes_the_map_and_restores_the_net)
 {
     TinyNetSpec spec; // 6 channels: the InnerProduct's weight rows (6 floats) are copied at load time
@@ -502,11 +512,7 @@ TEST(XAI_Metrics, randomization_reaches_aligned_inner_product_weights)
     spec.channels = 8; // rows of 8 floats: the InnerProduct uses the blob's memory
     const xai::ScoreCAM::Params p = tinyParams();
     const Mat image = randomImage(Size(32, 24), 8);
-    SaliencyFunction explain = [&](dnn::Net& n) {
-        Mat m;
-        xai::ScoreCAM::create(n, p)->compute(image, 0, m);
-        return m;
-    };
+    const SaliencyFunction explain = scoreCamOf(image, p, 0);
     std::vector<RandomizationStep> steps;
     std::vector<String> layers(1, "fc");
     modelRandomizationTest(makeTinyNet(spec), p, image, explain, steps, 1, layers);
@@ -554,11 +560,7 @@ TEST(XAI_Metrics, randomization_reports_layers_it_cannot_reach)
 
     xai::ScoreCAM::Params p = tinyParams();
     const Mat image = randomImage(Size(32, 24), 9);
-    SaliencyFunction explain = [&](dnn::Net& n) {
-        Mat map;
-        xai::ScoreCAM::create(n, p)->compute(image, 0, map);
-        return map;
-    };
+    const SaliencyFunction explain = scoreCamOf(image, p, 0);
     std::vector<RandomizationStep> steps;
     modelRandomizationTest(net, p, image, explain, steps);
     ASSERT_EQ(4u, steps.size()); // trained, fc, bn1, conv1
@@ -619,11 +621,7 @@ TEST(XAI_Metrics, randomization_reaches_every_layer_of_the_onnx_resnet)
     const Mat image = randomImage(Size(128, 128), 21);
     Mat before;
     classProbabilities(net, p, image, before);
-    SaliencyFunction explain = [&](dnn::Net& n) {
-        Mat m;
-        xai::ScoreCAM::create(n, p)->compute(image, 0, m);
-        return m;
-    };
+    const SaliencyFunction explain = scoreCamOf(image, p, 0);
     std::vector<RandomizationStep> steps;
     modelRandomizationTest(net, p, image, explain, steps);
     ASSERT_GE(steps.size(), 3u);
