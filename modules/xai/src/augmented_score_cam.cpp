@@ -77,15 +77,19 @@ Mat upsampleRelu(const Mat& lowRes, Size frame)
 bool normalizeMap(Mat& map)
 {
     double maxVal = 0;
-    minMaxLoc(map, NULL, &maxVal);
+    Point top;
+    minMaxLoc(map, NULL, &maxVal, NULL, &top);
     if (!(maxVal > 0))
     {
         map.setTo(Scalar::all(0));
         return false;
     }
-    Point top;
-    minMaxLoc(map, NULL, NULL, NULL, &top);
-    map *= 1.0 / maxVal;
+    // Scaled in double: when class probabilities underflow, the map lies below the smallest normal
+    // float and 1 / max would overflow a float factor into inf (and 0 * inf into NaN).
+    Mat scaled;
+    map.convertTo(scaled, CV_64F);
+    scaled *= 1.0 / maxVal;
+    scaled.convertTo(map, CV_32F);
     map.at<float>(top) = 1.f; // exactly 1, whatever the rounding of the division
     return true;
 }
@@ -280,6 +284,10 @@ void Explainer::compute(InputArray image, const std::vector<int>& requested, Out
     {
         Mat fused;
         fusions[c]->fuse(fused);
+        if (!checkRange(fused))
+            CV_Error(Error::StsBadArg, "the map of class " + cv::format("%d", classes_[c]) + " overflowed: the "
+                     "target layer's activations are too large for float sums; check the model and the input "
+                     "normalisation (Params::scale, Params::mean)");
         geometry_.toImage(fused, maps[c]);
         if (!normalizeMap(maps[c]))
         {

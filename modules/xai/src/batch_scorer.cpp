@@ -95,7 +95,12 @@ void BatchScorer::run(int used, Mat* activations, Mat& scores)
             CV_Error(Error::StsBadArg, "the net produced NaN or infinite class scores; check the model and the "
                      "input normalisation (Params::scale, Params::mean)");
         if (activations)
+        {
             *activations = imageRange(outs[0], 0, used).clone();
+            if (!checkRange(*activations))
+                CV_Error(Error::StsBadArg, "the target layer '" + outputNames_[0] + "' produced NaN or infinite "
+                         "activations; check the model and the input normalisation (Params::scale, Params::mean)");
+        }
         return;
     }
     if (failure.empty())

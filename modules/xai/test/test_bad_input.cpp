@@ -106,6 +106,15 @@ TEST(XAI_BadInput, parameters)
     expectError([&]() { xai::AugmentedScoreCAM::create(dnn::Net(), validParams()); }, "net is empty");
 }
 
+TEST(XAI_BadInput, overflowing_input_normalisation)
+{
+    // A scale that sends the normalised input beyond float range: the net's outputs are infinite,
+    // which must stop the computation with a message, not come back as a NaN map.
+    xai::AugmentedScoreCAM::Params p = validParams();
+    p.scoreCam.scale = 1e38;
+    expectError([&]() { computeWith(p, randomImage(Size(32, 24), 3), 0); }, "NaN or infinite");
+}
+
 TEST(XAI_BadInput, warps)
 {
     Ptr<xai::AugmentedScoreCAM> asc = xai::AugmentedScoreCAM::create(makeTinyNet(TinyNetSpec()), validParams());

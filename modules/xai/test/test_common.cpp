@@ -57,7 +57,7 @@ dnn::Net makeTinyNet(const TinyNetSpec& spec)
     Mat fw(spec.classes, spec.channels, CV_32F), fb(1, spec.classes, CV_32F);
     rng.fill(fw, RNG::UNIFORM, -3.0, 3.0);
     rng.fill(fb, RNG::UNIFORM, -0.2, 0.2);
-    addClassifierHead(net, fw, fb);
+    addClassifierHead(net, fw * spec.headScale, fb * spec.headScale);
 
     if (spec.softmax)
     {

@@ -23,6 +23,7 @@ struct TinyNetSpec
     int constantChannel = -1;   //!< this channel's filter is zero, so its activation is constant
     uint64 seed = 1;
     bool flattenToOneRow = false; //!< reshape scores to 1 x (N*C): a net that refuses batches
+    double headScale = 1;       //!< multiplies the fully connected weights and bias
 };
 
 //! A small classifier built with Net::addLayerToPrev; the same spec gives the same weights.

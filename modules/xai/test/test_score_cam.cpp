@@ -212,6 +212,36 @@ TEST(XAI_ScoreCAM, all_constant_activations_give_a_zero_map_reported_empty)
     EXPECT_EQ(0, cam->getEmptyMaps()[0]);
 }
 
+TEST(XAI_ScoreCAM, map_of_vanishing_probabilities_is_finite)
+{
+    // Huge logits make the explained class's probability underflow: channel weights of 1e-40 and
+    // less, below the smallest normal float, where 1 / max(map) overflows a float. Which scale and
+    // class land there depends on rounding, so a range of both is swept; every map must stay
+    // finite, normalised to a maximum of exactly 1 or reported empty.
+    const Mat image = randomImage(Size(32, 24), 5);
+    int normalised = 0, empty = 0;
+    for (double scale = 20; scale <= 100; scale += 4)
+    {
+        TinyNetSpec spec;
+        spec.headScale = scale;
+        Ptr<xai::ScoreCAM> cam = xai::ScoreCAM::create(makeTinyNet(spec), tinyParams());
+        for (int rank = -spec.classes; rank <= -2; rank++)
+        {
+            Mat map;
+            cam->compute(image, rank, map);
+            ASSERT_TRUE(checkRange(map)) << "scale " << scale << ", class rank " << rank;
+            double minVal = 0, maxVal = 0;
+            minMaxLoc(map, &minVal, &maxVal);
+            EXPECT_GE(minVal, 0.0);
+            const bool isEmpty = !cam->getEmptyMaps().empty();
+            EXPECT_EQ(isEmpty ? 0.0 : 1.0, maxVal) << "scale " << scale << ", class rank " << rank;
+            (isEmpty ? empty : normalised)++;
+        }
+    }
+    EXPECT_GT(normalised, 0);
+    EXPECT_GT(empty, 0); // the sweep reaches probabilities that are exactly 0
+}
+
 TEST(XAI_ScoreCAM, weight_modes_follow_their_definitions)
 {
     TinyNetSpec spec;
