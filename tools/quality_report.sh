@@ -128,9 +128,9 @@ images per model; the metrics are deterministic, only the seconds vary between r
 - **Model randomisation** (8 images per model). Randomising the classifier layer alone leaves the
   maps highly correlated with the trained ones: Spearman 0.92 to 0.96 for Score-CAM and 0.94 to
   0.98 for 16 views, because a Score-CAM map is a weighted sum of the target layer's own
-  activations and a random head only re-weights them. Randomising the next layer down drops the
-  correlation to about 0.8 on ResNet and VGG and to about 0.1 on MobileNet, and randomising every
-  layer to about 0 (−0.19 to 0.10). Augmentation makes the maps even less sensitive to the head
+  activations and a random head only re-weights them. Randomising the next layer down drops
+  Score-CAM's correlation to about 0.8 on ResNet and VGG and to about 0.1 on MobileNet, and every
+  layer randomised to about 0 (−0.19 to 0.10). Augmentation makes the maps even less sensitive to the head
   on ResNet and MobileNet (0.98 and 0.97 against 0.94 and 0.92), slightly more on VGG (0.94
   against 0.96): it does not make Score-CAM pass this sanity check any better.
 - **Cost.** Views multiply the forwards: 4, 16 and 64 views cost about 3.7, 14 and 57 times
