@@ -326,7 +326,8 @@ static int runBenchmark(int argc, char** argv)
                                       "and --threads at least 0, --skip-spread in [0, 1)");
     if (method != "score-cam" && method != "augmented")
         throw xai_samples::UsageError("--method must be score-cam or augmented, not '" + method + "'");
-    if (!model.empty() && model != "resnet18" && projectModelPath(model).empty() && !std::ifstream(model).good())
+    const bool projectModel = !model.empty() && !projectModelPath(model).empty();
+    if (!model.empty() && model != "resnet18" && !projectModel && !std::ifstream(model).good())
         throw xai_samples::UsageError("--model '" + model + "' is neither resnet18, a project model name nor a "
                                       "readable file");
 
@@ -345,7 +346,7 @@ static int runBenchmark(int argc, char** argv)
     {
         const int n = method == "score-cam" ? 1 : views;
         cv::xai::AugmentedScoreCAM::Params p =
-            projectModelPath(model).empty() ? resnet18Params(n, batch) : projectParams(n, batch);
+            projectModel ? projectParams(n, batch) : resnet18Params(n, batch);
         if (!size.empty())
             p.scoreCam.inputSize = xai_samples::parseSize(size);
         p.scoreCam.maxChannels = maxChannels;

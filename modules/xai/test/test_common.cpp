@@ -74,6 +74,15 @@ dnn::Net makeTinyNet(const TinyNetSpec& spec)
     return net;
 }
 
+xai::ScoreCAM::Params tinyParams()
+{
+    xai::ScoreCAM::Params p;
+    p.inputSize = Size(32, 24);
+    p.scale = 1.0 / 255;
+    p.mean = Scalar(10, 20, 30);
+    return p;
+}
+
 Mat randomImage(Size size, uint64 seed)
 {
     RNG rng(seed);

@@ -33,6 +33,9 @@ dnn::Net makeTinyNet(const TinyNetSpec& spec);
     layer ("fc") with `weights` (classes x channels) and `bias` (1 x classes; empty: none). */
 void addClassifierHead(dnn::Net& net, const Mat& weights, const Mat& bias);
 
+//! The tiny nets' preprocessing: 32x24 input, scale 1/255, a mean per channel; layers automatic.
+xai::ScoreCAM::Params tinyParams();
+
 //! Name of the tiny net's target (ReLU) layer and score layer.
 inline String tinyTargetLayer() { return "relu1"; }
 

@@ -438,12 +438,10 @@ TEST(XAI_Metrics, bad_input_is_reported)
 
 // ---- model randomisation ----
 
-xai::ScoreCAM::Params tinyParams()
+//! The tiny nets' preprocessing with their target layer named: randomised nets must not pick another.
+xai::ScoreCAM::Params randomizationParams()
 {
-    xai::ScoreCAM::Params p;
-    p.inputSize = Size(32, 24);
-    p.scale = 1.0 / 255;
-    p.mean = Scalar(10, 20, 30);
+    xai::ScoreCAM::Params p = tinyParams();
     p.targetLayer = tinyTargetLayer();
     return p;
 }
@@ -462,7 +460,7 @@ TEST(XAI_Metrics, randomization_changes_the_map_and_restores_the_net)
 {
     TinyNetSpec spec; // 6 channels: the InnerProduct's weight rows (6 floats) are copied at load time
     dnn::Net net = makeTinyNet(spec);
-    const xai::ScoreCAM::Params p = tinyParams();
+    const xai::ScoreCAM::Params p = randomizationParams();
     const Mat image = randomImage(Size(45, 37), 7);
     Mat before;
     classProbabilities(net, p, image, before);
@@ -510,7 +508,7 @@ TEST(XAI_Metrics, randomization_reaches_aligned_inner_product_weights)
 {
     TinyNetSpec spec;
     spec.channels = 8; // rows of 8 floats: the InnerProduct uses the blob's memory
-    const xai::ScoreCAM::Params p = tinyParams();
+    const xai::ScoreCAM::Params p = randomizationParams();
     const Mat image = randomImage(Size(32, 24), 8);
     const SaliencyFunction explain = scoreCamOf(image, p, 0);
     std::vector<RandomizationStep> steps;
@@ -558,7 +556,7 @@ TEST(XAI_Metrics, randomization_reports_layers_it_cannot_reach)
     rng.fill(fb, RNG::UNIFORM, -0.2, 0.2);
     addClassifierHead(net, fw, fb);
 
-    xai::ScoreCAM::Params p = tinyParams();
+    xai::ScoreCAM::Params p = randomizationParams();
     const Mat image = randomImage(Size(32, 24), 9);
     const SaliencyFunction explain = scoreCamOf(image, p, 0);
     std::vector<RandomizationStep> steps;
@@ -577,7 +575,7 @@ TEST(XAI_Metrics, randomization_restores_the_net_when_the_explanation_throws)
 {
     TinyNetSpec spec;
     dnn::Net net = makeTinyNet(spec);
-    const xai::ScoreCAM::Params p = tinyParams();
+    const xai::ScoreCAM::Params p = randomizationParams();
     const Mat image = randomImage(Size(32, 24), 4);
     Mat before;
     classProbabilities(net, p, image, before);

@@ -10,15 +10,6 @@ namespace opencv_test { namespace {
 using namespace cv::xai;
 using namespace xai_test;
 
-xai::ScoreCAM::Params tinyParams()
-{
-    xai::ScoreCAM::Params p;
-    p.inputSize = Size(32, 24);
-    p.scale = 1.0 / 255;
-    p.mean = Scalar(10, 20, 30);
-    return p;
-}
-
 ReferenceOptions referenceFor(const xai::ScoreCAM::Params& p, const String& scoreLayer = "fc")
 {
     ReferenceOptions o;
