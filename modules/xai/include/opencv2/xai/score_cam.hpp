@@ -98,12 +98,28 @@ public:
         CV_PROP_RW Size inputSize;
         //! Multiplier applied to the pixels after mean subtraction, as in cv::dnn::blobFromImage.
         CV_PROP_RW double scale;
+        /** Per-channel factors multiplied with scale (in the channel order after swapRB), as the
+            Scalar scalefactor of newer OpenCV's cv::dnn::Image2BlobParams: channel c becomes
+            (pixel - mean[c]) * scale * channelScale[c]. torchvision's (x / 255 - m) / s is
+            scale = 1/255, mean = 255 m, channelScale = 1 / s. Default (1, 1, 1, 1). */
+        CV_PROP_RW Scalar channelScale;
         //! Mean subtracted from each channel (in the channel order after swapRB).
         CV_PROP_RW Scalar mean;
         //! Swap the first and third channels (BGR to RGB).
         CV_PROP_RW bool swapRB;
         //! Resize keeping the aspect ratio and crop the centre, instead of resizing to inputSize.
         CV_PROP_RW bool crop;
+        /** With crop: the share of the resized image that the centre crop keeps, in (0, 1].
+            1 resizes so that the image just covers inputSize and crops exactly as
+            cv::dnn::blobFromImage does (sizes rounded, offsets (resized - inputSize) / 2 rounded
+            down). Below 1 resizes and crops exactly as torchvision's Resize(round(S / cropFraction))
+            followed by CenterCrop(inputSize) do, S being the shorter side of inputSize: the
+            image's shorter side becomes round(S / cropFraction), its longer side is scaled and
+            truncated, and the crop offsets are (resized - inputSize) / 2 rounded half to even.
+            torchvision's ImageNet evaluation transform (Resize(256), CenterCrop(224)) is
+            inputSize 224x224 with cropFraction 0.875. The resampling filter is OpenCV's bilinear
+            (PIL's is antialiased), so sizes and offsets match and pixel values differ slightly. */
+        CV_PROP_RW double cropFraction;
 
         /** Name of the explained (target) layer as cv::dnn::Net::getLayerNames reports it; empty
             chooses automatically: the last layer whose output is 4-D with a spatial size above
