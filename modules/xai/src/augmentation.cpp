@@ -68,8 +68,12 @@ void generateWarps(Size frameSize, const AugmentationParams& params, OutputArray
         const double dx = (2 * u_dx - 1) * params.maxShift * frameSize.width;
         const double dy = (2 * u_dy - 1) * params.maxShift * frameSize.height;
         const double scale = params.minScale + u_scale * (params.maxScale - params.minScale);
+        // Element by element: Mat(Matx) copies the data, so copyTo() into it would change a temporary.
+        const Mat rotation = getRotationMatrix2D(centre, angle, scale);
         Matx33d m = Matx33d::eye();
-        Mat(getRotationMatrix2D(centre, angle, scale)).copyTo(Mat(m).rowRange(0, 2));
+        for (int r = 0; r < 2; r++)
+            for (int c = 0; c < 3; c++)
+                m(r, c) = rotation.at<double>(r, c);
         if (params.horizontalFlip && u_flip < 0.5)
             m = m * Matx33d(-1, 0, 2 * centre.x, 0, 1, 0, 0, 0, 1);
         m(0, 2) += dx;
