@@ -169,17 +169,6 @@ static dnn::Net brightnessNet()
     return net;
 }
 
-static double pearson(const Mat& a_, const Mat& b_)
-{
-    Mat a = a_.reshape(1, 1), b = b_.reshape(1, 1);
-    a.convertTo(a, CV_64F);
-    b.convertTo(b, CV_64F);
-    Scalar ma, sa, mb, sb;
-    meanStdDev(a, ma, sa);
-    meanStdDev(b, mb, sb);
-    return (a - ma[0]).dot(b - mb[0]) / (a.cols * sa[0] * sb[0]);
-}
-
 TEST(XAI_AugmentedScoreCAM, rotated_view_maps_back_onto_the_original)
 {
     // A bright diagonal bar: the view rotated by 90 degrees sees an anti-diagonal bar, and its map,
@@ -376,13 +365,110 @@ TEST(XAI_AugmentedScoreCAM, fused_map_of_many_views_stays_close_to_score_cam)
     Mat fused, plain;
     xai::AugmentedScoreCAM::create(makeTinyNet(spec), p)->compute(image, 0, fused);
     xai::ScoreCAM::create(makeTinyNet(spec), p.scoreCam)->compute(image, 0, plain);
-    Mat a = fused.reshape(1, 1), b = plain.reshape(1, 1);
-    Scalar ma, sa, mb, sb;
-    meanStdDev(a, ma, sa);
-    meanStdDev(b, mb, sb);
-    const double r = (a - ma[0]).dot(b - mb[0]) / (a.cols * sa[0] * sb[0]);
+    const double r = pearson(fused, plain);
     EXPECT_GT(r, 0.8);
     EXPECT_LT(r, 1.0 - 1e-6);
+}
+
+}} // namespace
+
+namespace opencv_test { namespace {
+
+using namespace xai_test;
+
+TEST(XAI_Augmentation, lattice_views_shift_by_every_sub_cell_offset_once)
+{
+    // A 64x48 frame over an 8x6 grid: 8-pixel cells; k = 4 gives offsets of 2 pixels.
+    xai::AugmentationParams p;
+    p.numAugmentations = 16;
+    p.latticeSize = 4;
+    p.maxAngle = 0;
+    p.maxShift = 0.3; // not used by lattice views
+    std::vector<Mat> warps;
+    xai::generateWarps(Size(64, 48), p, warps, Size(8, 6));
+    ASSERT_EQ(16u, warps.size());
+    std::set<std::pair<int, int> > offsets;
+    for (size_t i = 0; i < warps.size(); i++)
+    {
+        const Matx23d m = warps[i];
+        EXPECT_EQ(0.0, std::abs(m(0, 0) - 1) + std::abs(m(1, 1) - 1) + std::abs(m(0, 1)) + std::abs(m(1, 0)));
+        EXPECT_EQ(m(0, 2), std::round(m(0, 2) / 2) * 2) << "view " << i << ": x shift " << m(0, 2);
+        EXPECT_EQ(m(1, 2), std::round(m(1, 2) / 2) * 2) << "view " << i << ": y shift " << m(1, 2);
+        EXPECT_GE(m(0, 2), -4.0);
+        EXPECT_LT(m(0, 2), 4.0);
+        EXPECT_GE(m(1, 2), -4.0);
+        EXPECT_LT(m(1, 2), 4.0);
+        offsets.insert(std::make_pair((int)m(0, 2), (int)m(1, 2)));
+    }
+    EXPECT_EQ(16u, offsets.size()) << "every offset of the 4x4 lattice once";
+    EXPECT_EQ(0.0, cv::norm(warps[0], Mat(Matx23d(1, 0, 0, 0, 1, 0)), NORM_INF));
+
+    // Small rotations on top, and the lattice needs the grid.
+    p.maxAngle = 5;
+    xai::generateWarps(Size(64, 48), p, warps, Size(8, 6));
+    EXPECT_GT(std::abs(warps[5].at<double>(0, 1)), 1e-4);
+    expectError([&] { xai::generateWarps(Size(64, 48), p, warps); }, "latticeSize needs the target layer's grid size");
+    p.latticeSize = -1;
+    expectError([&] { xai::generateWarps(Size(64, 48), p, warps, Size(8, 6)); }, "latticeSize");
+}
+
+TEST(XAI_AugmentedScoreCAM, fuse_again_gives_what_compute_gives_without_new_forwards)
+{
+    TinyNetSpec spec;
+    spec.stride = 8;
+    const Mat image = randomImage(Size(64, 64), 19);
+    xai::AugmentedScoreCAM::Params p;
+    p.scoreCam.inputSize = Size(64, 64);
+    p.scoreCam.scale = 1.0 / 255;
+    p.augmentation.numAugmentations = 6;
+    p.augmentation.latticeSize = 2;
+    std::vector<int> classes{ 0, 2 };
+    Ptr<xai::AugmentedScoreCAM> cam = xai::AugmentedScoreCAM::create(makeTinyNet(spec), p);
+    std::vector<Mat> mean;
+    cam->compute(image, classes, mean);
+    const int forwards = cam->getForwardCount();
+    for (int fusion : { xai::FUSION_MEAN, xai::FUSION_MAX, xai::FUSION_SUPER_RESOLUTION })
+    {
+        std::vector<Mat> again, direct;
+        cam->fuseAgain(fusion, p.superResolution, again);
+        xai::AugmentedScoreCAM::Params q = p;
+        q.fusion = fusion;
+        xai::AugmentedScoreCAM::create(makeTinyNet(spec), q)->compute(image, classes, direct);
+        ASSERT_EQ(2u, again.size());
+        for (int c = 0; c < 2; c++)
+            EXPECT_EQ(0.0, maxAbsDiff(again[c], direct[c])) << "fusion " << fusion << " class " << c;
+        EXPECT_EQ(forwards, cam->getForwardCount());
+    }
+    std::vector<Mat> views;
+    cam->getViewMaps(1, views);
+    ASSERT_EQ(6u, views.size());
+    EXPECT_EQ(Size(8, 8), views[0].size());
+    expectError([&] { cam->getViewMaps(2, views); }, "class index 2 is out of range");
+}
+
+TEST(XAI_ScoreCAM, a_forward_never_holds_more_images_than_a_batch_needs)
+{
+    // --batch 10000 with 6 channels: 6 masked images at most per forward (7 views: 7 unmasked ones).
+    TinyNetSpec spec;
+    const Mat image = randomImage(Size(32, 24), 41);
+    xai::AugmentedScoreCAM::Params p;
+    p.scoreCam = tinyParams();
+    p.scoreCam.batchSize = 10000;
+    p.augmentation.numAugmentations = 1;
+    Ptr<xai::AugmentedScoreCAM> cam = xai::AugmentedScoreCAM::create(makeTinyNet(spec), p);
+    Mat map;
+    cam->compute(image, 0, map);
+    EXPECT_EQ(spec.channels, cam->getEffectiveBatchSize());
+    EXPECT_EQ(2, cam->getForwardCount());
+    p.augmentation.numAugmentations = 7;
+    cam = xai::AugmentedScoreCAM::create(makeTinyNet(spec), p);
+    cam->compute(image, 0, map);
+    EXPECT_EQ(7, cam->getEffectiveBatchSize());
+    p.scoreCam.maxChannels = 3;
+    p.augmentation.numAugmentations = 1;
+    cam = xai::AugmentedScoreCAM::create(makeTinyNet(spec), p);
+    cam->compute(image, 0, map);
+    EXPECT_EQ(3, cam->getEffectiveBatchSize());
 }
 
 }} // namespace

@@ -442,9 +442,41 @@ TEST(XAI_ScoreCAM, progress_reports_every_forward_and_can_cancel)
     for (size_t i = 0; i < calls.size(); i++)
         EXPECT_EQ((int)i + 1, calls[i].first);
 
-    cam->setProgressCallback([](int done, int) { return done < 2; });
-    EXPECT_THROW(cam->compute(randomImage(Size(32, 24), 31), 0, map), cv::Exception);
-    EXPECT_EQ(2, cam->getForwardCount());
+    // A cancelled computation leaves the getters on the last one that completed.
+    const int completed = cam->getForwardCount();
+    Mat scores, weights;
+    cam->getScores(scores);
+    cam->getChannelWeights(weights);
+    int seen = 0;
+    cam->setProgressCallback([&](int done, int) { seen = done; return done < 2; });
+    EXPECT_THROW(cam->compute(randomImage(Size(32, 24), 77), 1, map), cv::Exception);
+    EXPECT_EQ(2, seen);
+    EXPECT_EQ(completed, cam->getForwardCount());
+    EXPECT_EQ(std::vector<int>(1, 0), cam->getClassIds());
+    Mat scoresAfter, weightsAfter;
+    cam->getScores(scoresAfter);
+    cam->getChannelWeights(weightsAfter);
+    EXPECT_EQ(0.0, maxAbsDiff(scores, scoresAfter));
+    EXPECT_EQ(0.0, maxAbsDiff(weights, weightsAfter));
+}
+
+TEST(XAI_ScoreCAM, getters_before_the_first_computation_report_nothing)
+{
+    Ptr<xai::AugmentedScoreCAM> cam = xai::AugmentedScoreCAM::create(makeTinyNet(TinyNetSpec()));
+    Mat scores = Mat::ones(2, 2, CV_32F), weights = Mat::ones(2, 2, CV_32F);
+    cam->getScores(scores);
+    cam->getScores(scores, false);
+    cam->getChannelWeights(weights);
+    EXPECT_TRUE(scores.empty());
+    EXPECT_TRUE(weights.empty());
+    EXPECT_TRUE(cam->getClassIds().empty());
+    EXPECT_EQ(0, cam->getForwardCount());
+    EXPECT_EQ(String(), cam->getTargetLayer());
+    std::vector<Mat> warps;
+    cam->getWarps(warps);
+    EXPECT_TRUE(warps.empty());
+    Mat maps;
+    expectError([&] { cam->fuseAgain(xai::FUSION_MEAN, xai::SuperResolutionParams(), maps); }, "call compute() first");
 }
 
 TEST(XAI_ScoreCAM, cuda_request_without_cuda_falls_back_to_cpu)
