@@ -35,6 +35,8 @@ struct Options
     //! Everything the library takes; preprocessing already merged from sidecar, preset and options.
     cv::xai::AugmentedScoreCAM::Params params;
     Method method = Method::Both;
+    //! Other fusions of the same augmented views, for the montage and as maps of their own.
+    std::vector<int> compareFusions;
 
     // Outputs.
     std::string outputDir = "xai_out";
