@@ -33,7 +33,7 @@ JOBS=${JOBS:-2}
 # Methods of the same views share one computation of them (xai_evaluate fuses them again).
 SR=super-resolution
 METHODS=score-cam,mean:4,$SR:4,$SR:4:lattice,mean:16,max:16,$SR:16,mean:16:lattice,$SR:16:lattice
-METHODS+=,mean:64,max:64,$SR:64,$SR:64:lattice
+METHODS+=,mean:64,max:64,$SR:64
 RANDOM_METHODS=score-cam,mean:16,$SR:16
 
 [ -x "$EXE" ] || { echo "quality_report: $EXE is missing: build the samples first" >&2; exit 2; }
@@ -101,7 +101,7 @@ views_table() {
     echo "| model | views | Energy in mask, random | designed | Box IoU, random | designed |"
     echo "|---|---|---|---|---|---|"
     for model in $MODELS; do
-        for n in 4 16 64; do
+        for n in 4 16 64; do  # (no 64-view lattice: 8x8 designed views were left out of the run for time)
             echo "| $model | $n | $(paired_cell "$model-single" "super-resolution:$n" "Energy in mask") |" \
                  "$(paired_cell "$model-single" "super-resolution:$n:lattice" "Energy in mask") |" \
                  "$(paired_cell "$model-single" "super-resolution:$n" "Box IoU") |" \
