@@ -5,6 +5,8 @@
 #include "test_precomp.hpp"
 #include "test_common.hpp"
 
+#include "opencv2/core/cuda.hpp"
+
 #include <cstdlib>
 #include <fstream>
 
@@ -182,6 +184,48 @@ String findXaiData(const String& name)
         if (fileExists(dirs[i] + "/" + name))
             return dirs[i] + "/" + name;
     return String();
+}
+
+double pearson(InputArray a, InputArray b)
+{
+    CV_Assert(a.total() == b.total() && a.channels() == 1 && b.channels() == 1);
+    Mat x, y;
+    a.getMat().reshape(1, 1).convertTo(x, CV_64F);
+    b.getMat().reshape(1, 1).convertTo(y, CV_64F);
+    Scalar mx, sx, my, sy;
+    meanStdDev(x, mx, sx);
+    meanStdDev(y, my, sy);
+    if (sx[0] == 0 || sy[0] == 0)
+        return sx[0] == sy[0] && mx[0] == my[0] ? 1.0 : 0.0;
+    return (x - mx[0]).dot(y - my[0]) / ((double)x.total() * sx[0] * sy[0]);
+}
+
+bool haveCudaDevice(std::string* why)
+{
+    std::string reason;
+    const std::vector<dnn::Target> targets = dnn::getAvailableTargets(dnn::DNN_BACKEND_CUDA);
+    if (targets.empty())
+        reason = "this OpenCV was built without the CUDA DNN backend";
+    else
+    {
+        int devices = 0;
+        try
+        {
+            devices = cuda::getCudaEnabledDeviceCount();
+        }
+        catch (const cv::Exception& e)
+        {
+            devices = -1;
+            reason = "the CUDA runtime failed: " + e.msg;
+        }
+        if (devices == 0)
+            reason = "no CUDA device was found";
+        else if (devices < 0 && reason.empty())
+            reason = "no usable CUDA driver was found";
+    }
+    if (why)
+        *why = reason;
+    return reason.empty();
 }
 
 }} // namespace opencv_test::xai_test

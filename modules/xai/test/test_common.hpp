@@ -7,6 +7,15 @@
 
 #include "test_precomp.hpp"
 
+/** Skips the current test and says why, in both harnesses: GTEST_SKIP() in the standalone build,
+    opencv_ts's SkipTestException in-tree. Call it in the test body itself (GTEST_SKIP returns from
+    the function it is in). */
+#ifdef XAI_STANDALONE_TESTS
+#define XAI_SKIP_TEST(why) GTEST_SKIP() << (why)
+#else
+#define XAI_SKIP_TEST(why) throw ::cvtest::SkipTestException(why)
+#endif
+
 namespace opencv_test {
 namespace xai_test {
 
@@ -78,6 +87,13 @@ void expectError(F f, const std::string& words)
 
 //! Path of a file of the project's data (samples/data), or empty when the data is not available.
 String findXaiData(const String& name);
+
+//! Pearson correlation of two arrays of the same size (1 when both are constant and equal).
+double pearson(InputArray a, InputArray b);
+
+/** True when this OpenCV has the CUDA DNN backend and a CUDA device can be used; otherwise false,
+    with the reason in `why`. */
+bool haveCudaDevice(std::string* why = NULL);
 
 }} // namespace opencv_test::xai_test
 
