@@ -54,6 +54,7 @@ struct Measure
     double peakMb = 0;
     double pearson = -2;    // mean correlation with the all-channel map, when asked for
     double pearsonMin = -2; // and the lowest of the images
+    int backend = -1, target = -1; // in effect (a CUDA request without CUDA runs on the CPU)
 };
 
 double pearson(const cv::Mat& a, const cv::Mat& b)
@@ -153,6 +154,8 @@ Measure runCase(const Case& c, const std::vector<cv::Mat>& images, bool withFide
     Measure m;
     m.forwards = cam->getForwardCount();
     m.batch = cam->getEffectiveBatchSize();
+    m.backend = cam->getBackend();
+    m.target = cam->getTarget();
     m.explainS = median(explain);
 
     // The limit: the same forwards on the same net (already set up for this shape and these
@@ -189,7 +192,10 @@ std::string describe(const Case& c, const Measure& m)
     o.setf(std::ios::fixed);
     o.precision(3);
     o << "model=" << c.model << " method=" << c.method << " size=" << s.inputSize.width << "x"
-      << s.inputSize.height << " threads=" << cv::getNumThreads() << " views=" << c.params.augmentation.numAugmentations << " channels=" << m.channels
+      << s.inputSize.height << " threads=" << cv::getNumThreads()
+      << " backend=" << xai_samples::nameOf(m.backend, xai_samples::backendChoices())
+      << " target=" << xai_samples::nameOf(m.target, xai_samples::targetChoices())
+      << " views=" << c.params.augmentation.numAugmentations << " channels=" << m.channels
       << " max_channels=" << s.maxChannels << " skip_spread=" << s.skipSpreadFraction << " batch=" << m.batch << " forwards=" << m.forwards
       << " explain_s=" << m.explainS << " limit_s=" << m.limitS
       << " fwd_per_s=" << (m.explainS > 0 ? m.forwards * m.batch / m.explainS : 0);
@@ -284,7 +290,7 @@ std::vector<Case> standardCases(int batch)
 static int runBenchmark(int argc, char** argv)
 {
     po::options_description opts("Options");
-    std::string model, method, size;
+    std::string model, method, size, backendName, targetName;
     std::vector<std::string> imagePaths;
     int views = 0, batch = 0, maxChannels = 0, repeats = 0, threads = 0;
     double skipSpread = 0;
@@ -303,7 +309,12 @@ static int runBenchmark(int argc, char** argv)
         ("fidelity", "also report the mean and lowest Pearson correlation with the all-channel maps")
         ("size", po::value(&size), "input size WxH of a model given as a file (default 224x224)")
         ("repeats", po::value(&repeats)->default_value(3), "timed repeats after one warm-up (median reported)")
-        ("threads", po::value(&threads)->default_value(0), "OpenCV threads (cv::setNumThreads); 0: OpenCV's default");
+        ("threads", po::value(&threads)->default_value(0), "OpenCV threads (cv::setNumThreads); 0: OpenCV's default")
+        ("backend", po::value(&backendName)->default_value("default"),
+         ("cv::dnn backend: " + xai_samples::joinNames(xai_samples::backendChoices())).c_str())
+        ("target", po::value(&targetName)->default_value("default"),
+         ("cv::dnn target: " + xai_samples::joinNames(xai_samples::targetChoices()) + "; one of the two implies "
+          "the other; the line names the pair in effect (unavailable CUDA runs on the CPU)").c_str());
     po::variables_map vm;
     std::vector<Case> cases;
     std::vector<cv::Mat> images;
@@ -353,9 +364,16 @@ static int runBenchmark(int argc, char** argv)
         p.scoreCam.skipSpreadFraction = skipSpread;
         cases.push_back(makeCase(model, n, p, repeats));
     }
+    int backend = xai_samples::choose("backend", backendName, xai_samples::backendChoices());
+    int target = xai_samples::choose("target", targetName, xai_samples::targetChoices());
+    xai_samples::pairBackendAndTarget(backend, target);
     cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
     for (Case& c : cases)
+    {
         c.threads = threads;
+        c.params.scoreCam.backend = backend;
+        c.params.scoreCam.target = target;
+    }
 
     bool ok = true;
     for (size_t i = 0; i < cases.size(); i++)
