@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -115,9 +116,13 @@ double peakResidentMb()
     return 0;
 }
 
+//! samples/data: $OPENCV_XAI_DATA_PATH first (as for the module tests: a copy elsewhere, e.g. on a GPU machine).
 std::string dataDir()
 {
-    for (const std::string& d : { std::string(XAI_SAMPLES_DATA_DIR), std::string(XAI_INSTALLED_DATA_DIR) })
+    std::vector<std::string> dirs = { XAI_SAMPLES_DATA_DIR, XAI_INSTALLED_DATA_DIR };
+    if (const char* env = std::getenv("OPENCV_XAI_DATA_PATH"))
+        dirs.insert(dirs.begin(), env);
+    for (const std::string& d : dirs)
         if (std::ifstream(d + "/demo.png").good())
             return d;
     return std::string(XAI_SAMPLES_DATA_DIR);
