@@ -74,19 +74,13 @@ t_start=$(date +%s)
 step() { echo "build-opencv: $* [$(date +%T)]" >&2; }
 elapsed() { local s=$(($(date +%s) - $1)); printf '%dm%02ds' $((s / 60)) $((s % 60)); }
 
-# ---- packages (only those missing) ----
+# ---- packages: say which are missing (scripts/setup.sh installs the project's own) ----
 need=(build-essential cmake ninja-build xz-utils libprotobuf-dev protobuf-compiler zlib1g-dev libpng-dev libjpeg-dev)
 missing=()
 for p in "${need[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if ((${#missing[@]})); then
-  sudo=""
-  [[ $(id -u) -eq 0 ]] || sudo="sudo"
-  step "installing ${missing[*]}"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+((${#missing[@]} == 0)) || die "missing Debian packages: ${missing[*]} (apt-get install --no-install-recommends ${missing[*]})"
 
 # ---- source: Debian's tarballs, checked against the Sources index ----
 dl=$work/downloads

@@ -62,6 +62,12 @@ fi
 IFS=: read -r -a extra <<< "${XAI_CUDA_LIB_DIRS:-}"
 for d in "${extra[@]}"; do [[ -d $d ]] && libdirs+=("$d"); done
 libcuda=$(ldconfig -p 2>/dev/null | awk '/libcuda\.so\.1 .*x86-64/ {print $NF; exit}')
+if [[ -z $libcuda ]]; then
+  IFS=: read -r -a ld_dirs <<< "${LD_LIBRARY_PATH:-}"
+  for d in "${ld_dirs[@]}" /usr/local/nvidia/lib64 /usr/lib64 /usr/lib/x86_64-linux-gnu /usr/lib/wsl/lib; do
+    [[ -n $d && -e $d/libcuda.so.1 ]] && { libcuda=$d/libcuda.so.1; break; }
+  done
+fi
 [[ -n $libcuda ]] && libdirs+=("$(dirname "$libcuda")")
 cudapath=$(printf '%s:' "${libdirs[@]}")
 cudapath=${cudapath%:}
@@ -79,7 +85,7 @@ kitrun() {
   local limit=$1 prog=$kit/bin/$2
   shift 2
   if ((loader)); then
-    timeout "$limit" "$kit/glibc/ld-linux-x86-64.so.2" --library-path "$kit/lib:$kit/glibc:$cudapath" "$prog" "$@"
+    timeout "$limit" "$kit/glibc/ld-linux-x86-64.so.2" --library-path "$kit/lib:$kit/glibc:$cudapath${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$prog" "$@"
   else
     LD_LIBRARY_PATH="$kit/lib:$cudapath${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" timeout "$limit" "$prog" "$@"
   fi
