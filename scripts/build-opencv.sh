@@ -75,7 +75,7 @@ step() { echo "build-opencv: $* [$(date +%T)]" >&2; }
 elapsed() { local s=$(($(date +%s) - $1)); printf '%dm%02ds' $((s / 60)) $((s % 60)); }
 
 # ---- packages: say which are missing (scripts/setup.sh installs the project's own) ----
-need=(build-essential cmake ninja-build xz-utils libprotobuf-dev protobuf-compiler zlib1g-dev libpng-dev libjpeg-dev)
+need=(build-essential cmake ninja-build xz-utils libprotobuf-dev protobuf-compiler zlib1g-dev libpng-dev libjpeg-dev libtiff-dev)
 missing=()
 for p in "${need[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -136,7 +136,8 @@ ocv=$src/opencv-$upver
 contrib=$src/opencv_contrib-$upver/modules
 
 # ---- configure ----
-build=$work/build-$version$( ((cuda)) && echo -cuda)
+build=$work/build-$version
+if ((cuda)); then build+=-cuda; fi
 modules=core,imgproc,imgcodecs,dnn,plot
 extra="$contrib/plot"
 args=(-G Ninja -S "$ocv" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$prefix"
@@ -150,7 +151,7 @@ args=(-G Ninja -S "$ocv" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_
   -DWITH_QUIRC=OFF -DWITH_FLATBUFFERS=OFF -DWITH_IPP=OFF -DWITH_ITT=OFF -DWITH_ADE=OFF
   -DWITH_CAROTENE=OFF -DWITH_OPENCL=OFF -DWITH_VA=OFF -DWITH_VA_INTEL=OFF -DWITH_LAPACK=OFF
   -DWITH_EIGEN=OFF -DWITH_TBB=OFF -DWITH_OPENMP=OFF -DWITH_VTK=OFF -DWITH_GTK=OFF -DWITH_QT=OFF
-  -DWITH_FFMPEG=OFF -DWITH_GSTREAMER=OFF -DWITH_V4L=OFF -DWITH_1394=OFF -DWITH_TIFF=OFF
+  -DWITH_FFMPEG=OFF -DWITH_GSTREAMER=OFF -DWITH_V4L=OFF -DWITH_1394=OFF -DWITH_TIFF=ON
   -DWITH_WEBP=OFF -DWITH_OPENJPEG=OFF -DWITH_JASPER=OFF -DWITH_OPENEXR=OFF -DWITH_AVIF=OFF
   -DWITH_GDAL=OFF -DWITH_GDCM=OFF -DWITH_GPHOTO2=OFF -DWITH_OPENVINO=OFF -DWITH_VULKAN=OFF)
 if command -v ccache >/dev/null; then args+=(-DENABLE_CCACHE=ON); else args+=(-DENABLE_CCACHE=OFF); fi

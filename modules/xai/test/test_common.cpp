@@ -212,20 +212,6 @@ String moduleTestData(const String& name)
     return copy;
 }
 
-double pearson(InputArray a, InputArray b)
-{
-    CV_Assert(a.total() == b.total() && a.channels() == 1 && b.channels() == 1);
-    Mat x, y;
-    a.getMat().reshape(1, 1).convertTo(x, CV_64F);
-    b.getMat().reshape(1, 1).convertTo(y, CV_64F);
-    Scalar mx, sx, my, sy;
-    meanStdDev(x, mx, sx);
-    meanStdDev(y, my, sy);
-    if (sx[0] == 0 || sy[0] == 0)
-        return sx[0] == sy[0] && mx[0] == my[0] ? 1.0 : 0.0;
-    return (x - mx[0]).dot(y - my[0]) / ((double)x.total() * sx[0] * sy[0]);
-}
-
 bool haveCudaDevice(std::string* why)
 {
     std::string reason;

@@ -97,9 +97,6 @@ String findXaiData(const String& name);
 //! Path of one of the module's own test nets (modules/xai/testdata, made by tools/datagen/make_test_nets.py).
 String moduleTestData(const String& name);
 
-//! Pearson correlation of two arrays of the same size (1 when both are constant and equal).
-double pearson(InputArray a, InputArray b);
-
 /** True when this OpenCV has the CUDA DNN backend and a CUDA device can be used; otherwise false,
     with the reason in `why`. */
 bool haveCudaDevice(std::string* why = NULL);
