@@ -40,7 +40,7 @@ fi
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 kit=$stage/xai-gpu-kit
-mkdir -p "$kit/bin" "$kit/lib" "$kit/glibc" "$kit/data/samples" "$kit/data/tests/data"
+mkdir -p "$kit/bin" "$kit/lib" "$kit/glibc" "$kit/data/samples" "$kit/data/tests/data" "$kit/data/modules/xai"
 
 # ---- programs, and every library they load except the GPU machine's CUDA libraries ----
 cp "$build/bin/opencv_test_xai" "$build/bin/xai_benchmark" "$kit/bin/"
@@ -59,9 +59,10 @@ ldd "$kit/bin/opencv_test_xai" "$kit/bin/xai_benchmark" | awk '/=>/ && $3 ~ /^\/
 chmod u+w "$kit"/bin/* "$kit"/lib/*
 strip --strip-unneeded "$kit"/bin/* "$kit"/lib/*
 
-# ---- data: samples/data and the test models, in the repository's layout ----
+# ---- data: samples/data, the test models and the module's test nets, in the repository's layout ----
 cp -r "$here/samples/data" "$kit/data/samples/"
 cp "$here/tests/data/models.yml" "$here"/tests/data/*.onnx "$kit/data/tests/data/"
+cp -r "$here/modules/xai/testdata" "$kit/data/modules/xai/"
 
 {
   echo "cv::xai GPU kit"
