@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -57,6 +58,7 @@ struct Measure
     double peakMb = 0;
     double pearson = -2;    // mean correlation with the all-channel map, when asked for
     double pearsonMin = -2; // and the lowest of the images
+    int backend = -1, target = -1; // in effect (a CUDA request without CUDA runs on the CPU)
 };
 
 double pearson(const cv::Mat& a, const cv::Mat& b)
@@ -117,9 +119,13 @@ double peakResidentMb()
     return 0;
 }
 
+//! samples/data: $OPENCV_XAI_DATA_PATH first (as for the module tests: a copy elsewhere, e.g. on a GPU machine).
 std::string dataDir()
 {
-    for (const std::string& d : { std::string(XAI_SAMPLES_DATA_DIR), std::string(XAI_INSTALLED_DATA_DIR) })
+    std::vector<std::string> dirs = { XAI_SAMPLES_DATA_DIR, XAI_INSTALLED_DATA_DIR };
+    if (const char* env = std::getenv("OPENCV_XAI_DATA_PATH"))
+        dirs.insert(dirs.begin(), env);
+    for (const std::string& d : dirs)
         if (std::ifstream(d + "/demo.png").good())
             return d;
     return std::string(XAI_SAMPLES_DATA_DIR);
@@ -156,6 +162,8 @@ Measure runCase(const Case& c, const std::vector<cv::Mat>& images, bool withFide
     Measure m;
     m.forwards = cam->getForwardCount();
     m.batch = cam->getEffectiveBatchSize();
+    m.backend = cam->getBackend();
+    m.target = cam->getTarget();
     m.explainS = median(explain);
     std::vector<double> fusion;
     std::vector<cv::Mat> again;
@@ -197,7 +205,10 @@ std::string describe(const Case& c, const Measure& m)
     o.setf(std::ios::fixed);
     o.precision(3);
     o << "model=" << c.model << " method=" << c.method << " size=" << s.inputSize.width << "x"
-      << s.inputSize.height << " threads=" << cv::getNumThreads() << " views=" << c.params.augmentation.numAugmentations << " channels=" << m.channels
+      << s.inputSize.height << " threads=" << cv::getNumThreads()
+      << " backend=" << xai_samples::nameOf(m.backend, xai_samples::backendChoices())
+      << " target=" << xai_samples::nameOf(m.target, xai_samples::targetChoices())
+      << " views=" << c.params.augmentation.numAugmentations << " channels=" << m.channels
       << " max_channels=" << s.maxChannels << " skip_spread=" << s.skipSpreadFraction << " batch=" << m.batch << " forwards=" << m.forwards
       << " fusion=" << xai_samples::nameOf(c.params.fusion, xai_samples::fusionChoices()) << " fusion_s=" << m.fusionS
       << " explain_s=" << m.explainS << " limit_s=" << m.limitS
@@ -293,7 +304,7 @@ std::vector<Case> standardCases(int batch)
 static int runBenchmark(int argc, char** argv)
 {
     po::options_description opts("Options");
-    std::string model, method, size;
+    std::string model, method, size, backendName, targetName;
     std::vector<std::string> imagePaths;
     int views = 0, batch = 0, maxChannels = 0, repeats = 0, threads = 0;
     double skipSpread = 0;
@@ -318,7 +329,12 @@ static int runBenchmark(int argc, char** argv)
                                                                 "super-resolution")
         ("fusion-only", "time the fusion alone on synthetic views (--augmentations views of a --grid grid in a "
                         "--size frame; default 100 views of 14x14 in 224x224) instead of explanations")
-        ("grid", po::value(&grid)->default_value("14x14"), "the layer's grid of --fusion-only");
+        ("grid", po::value(&grid)->default_value("14x14"), "the layer's grid of --fusion-only")
+        ("backend", po::value(&backendName)->default_value("default"),
+         ("cv::dnn backend: " + xai_samples::joinNames(xai_samples::backendChoices())).c_str())
+        ("target", po::value(&targetName)->default_value("default"),
+         ("cv::dnn target: " + xai_samples::joinNames(xai_samples::targetChoices()) + "; one of the two implies "
+          "the other; the line names the pair in effect (unavailable CUDA runs on the CPU)").c_str());
     opts.add(xai_samples::superResolutionOptions());
     po::variables_map vm;
     std::vector<Case> cases;
@@ -391,9 +407,16 @@ static int runBenchmark(int argc, char** argv)
         p.augmentation.latticeSize = augmentation.latticeSize;
         cases.push_back(makeCase(model, n, p, repeats));
     }
+    int backend = xai_samples::choose("backend", backendName, xai_samples::backendChoices());
+    int target = xai_samples::choose("target", targetName, xai_samples::targetChoices());
+    xai_samples::pairBackendAndTarget(backend, target);
     cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
     for (Case& c : cases)
+    {
         c.threads = threads;
+        c.params.scoreCam.backend = backend;
+        c.params.scoreCam.target = target;
+    }
 
     bool ok = true;
     for (size_t i = 0; i < cases.size(); i++)

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include <opencv2/dnn.hpp>
 #include <opencv2/xai.hpp>
 
 #include "cli_errors.hpp"
@@ -53,6 +54,44 @@ const Choices& fusionChoices()
     static const Choices c = {{"mean", cv::xai::FUSION_MEAN}, {"max", cv::xai::FUSION_MAX},
                               {"super-resolution", cv::xai::FUSION_SUPER_RESOLUTION}};
     return c;
+}
+
+// -1 leaves the net as cv::dnn::readNet configured it (ScoreCAM::Params::backend/target).
+const Choices& backendChoices()
+{
+    static const Choices c = {{"default", -1},
+                              {"opencv", cv::dnn::DNN_BACKEND_OPENCV},
+                              {"cuda", cv::dnn::DNN_BACKEND_CUDA},
+                              {"openvino", cv::dnn::DNN_BACKEND_INFERENCE_ENGINE},
+                              {"vulkan", cv::dnn::DNN_BACKEND_VKCOM}};
+    return c;
+}
+
+const Choices& targetChoices()
+{
+    static const Choices c = {{"default", -1},
+                              {"cpu", cv::dnn::DNN_TARGET_CPU},
+                              {"opencl", cv::dnn::DNN_TARGET_OPENCL},
+                              {"opencl-fp16", cv::dnn::DNN_TARGET_OPENCL_FP16},
+                              {"cuda", cv::dnn::DNN_TARGET_CUDA},
+                              {"cuda-fp16", cv::dnn::DNN_TARGET_CUDA_FP16},
+                              {"vulkan", cv::dnn::DNN_TARGET_VULKAN}};
+    return c;
+}
+
+/** When only one of --backend and --target is given, the other follows from it: a target names
+    the backend that runs it and vice versa, so that "--target cuda-fp16" is enough. */
+void pairBackendAndTarget(int& backend, int& target)
+{
+    using namespace cv::dnn;
+    if (backend < 0 && target >= 0)
+        backend = (target == DNN_TARGET_CUDA || target == DNN_TARGET_CUDA_FP16) ? DNN_BACKEND_CUDA
+                  : target == DNN_TARGET_VULKAN                                  ? DNN_BACKEND_VKCOM
+                                                                                 : DNN_BACKEND_OPENCV;
+    else if (backend >= 0 && target < 0)
+        target = backend == DNN_BACKEND_CUDA    ? DNN_TARGET_CUDA
+                 : backend == DNN_BACKEND_VKCOM ? DNN_TARGET_VULKAN
+                                                : DNN_TARGET_CPU;
 }
 
 std::string shortText(double v)

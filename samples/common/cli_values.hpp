@@ -38,6 +38,15 @@ const Choices& weightChoices();
 //! mean, max: cv::xai::FusionMethod by name.
 const Choices& fusionChoices();
 
+//! default (-1: leave the net as it is), opencv, cuda, ...: cv::dnn::Backend by name.
+const Choices& backendChoices();
+
+//! default (-1), cpu, opencl, opencl-fp16, cuda, cuda-fp16, vulkan: cv::dnn::Target by name.
+const Choices& targetChoices();
+
+//! When only one of backend and target is given (the other -1), sets the other to match it.
+void pairBackendAndTarget(int& backend, int& target);
+
 //! 0.1 rather than Boost's 0.10000000000000001 in --help.
 std::string shortText(double v);
 

@@ -123,6 +123,12 @@ void InputGeometry::normalize(const Mat& rawFrame, std::vector<Mat>& planes) con
     {
         subtract(planes[c], Scalar(mean_[(int)c]), planes[c]);
         multiply(planes[c], Scalar(scale_[(int)c]), planes[c]);
+        // Checked here, before the net: OpenCV 4.10's ReLU turns NaN into 0, so an overflow would
+        // otherwise come back as a plausible-looking (empty) map instead of an error.
+        if (!checkRange(planes[c]))
+            CV_Error(Error::StsBadArg, cv::format("the normalised network input (pixel - mean) * scale is NaN or "
+                     "infinite in channel %d: check the scale (%g) and the mean (%g)", (int)c, scale_[(int)c],
+                     mean_[(int)c]));
     }
 }
 

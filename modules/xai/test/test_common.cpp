@@ -5,6 +5,8 @@
 #include "test_precomp.hpp"
 #include "test_common.hpp"
 
+#include "opencv2/core/cuda.hpp"
+
 #include <cstdlib>
 #include <fstream>
 
@@ -201,9 +203,41 @@ String moduleTestData(const String& name)
     const String here = __FILE__;
     const size_t slash = here.find_last_of("/\\");
     const String path = (slash == String::npos ? String(".") : here.substr(0, slash)) + "/../testdata/" + name;
-    if (!fileExists(path))
+    if (fileExists(path))
+        return path;
+    // A copy of the repository's data elsewhere (e.g. the GPU kit of scripts/pack-gpu.sh)
+    const String copy = findXaiData("../../modules/xai/testdata/" + name);
+    if (copy.empty())
         CV_Error(Error::StsObjectNotFound, "missing module test data " + path);
-    return path;
+    return copy;
+}
+
+bool haveCudaDevice(std::string* why)
+{
+    std::string reason;
+    const std::vector<dnn::Target> targets = dnn::getAvailableTargets(dnn::DNN_BACKEND_CUDA);
+    if (targets.empty())
+        reason = "this OpenCV was built without the CUDA DNN backend";
+    else
+    {
+        int devices = 0;
+        try
+        {
+            devices = cuda::getCudaEnabledDeviceCount();
+        }
+        catch (const cv::Exception& e)
+        {
+            devices = -1;
+            reason = "the CUDA runtime failed: " + e.msg;
+        }
+        if (devices == 0)
+            reason = "no CUDA device was found";
+        else if (devices < 0 && reason.empty())
+            reason = "no usable CUDA driver was found";
+    }
+    if (why)
+        *why = reason;
+    return reason.empty();
 }
 
 }} // namespace opencv_test::xai_test

@@ -7,6 +7,15 @@
 
 #include "test_precomp.hpp"
 
+/** Skips the current test and says why, in both harnesses: GTEST_SKIP() in the standalone build,
+    opencv_ts's SkipTestException in-tree. Call it in the test body itself (GTEST_SKIP returns from
+    the function it is in). */
+#ifdef XAI_STANDALONE_TESTS
+#define XAI_SKIP_TEST(why) GTEST_SKIP() << (why)
+#else
+#define XAI_SKIP_TEST(why) throw ::cvtest::SkipTestException(why)
+#endif
+
 namespace opencv_test {
 namespace xai_test {
 
@@ -87,6 +96,10 @@ String findXaiData(const String& name);
 
 //! Path of one of the module's own test nets (modules/xai/testdata, made by tools/datagen/make_test_nets.py).
 String moduleTestData(const String& name);
+
+/** True when this OpenCV has the CUDA DNN backend and a CUDA device can be used; otherwise false,
+    with the reason in `why`. */
+bool haveCudaDevice(std::string* why = NULL);
 
 }} // namespace opencv_test::xai_test
 
