@@ -1,6 +1,11 @@
 # Sourced by the scripts: xai_install_missing PACKAGE... installs the Debian packages that are not
 # installed yet, with apt-get as root, or through sudo for a user; nothing at all when every
 # package is there, so a user without sudo rights can build and test once they are.
+
+# What building and testing cv::xai needs.
+XAI_PACKAGES=(build-essential cmake ninja-build pkg-config
+              libopencv-dev libopencv-contrib-dev libboost-program-options-dev libgtest-dev)
+
 xai_install_missing() {
   local missing=() p
   for p in "$@"; do

@@ -6,8 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/packages.sh
 
-xai_install_missing build-essential cmake ninja-build pkg-config \
-  libopencv-dev libopencv-contrib-dev libboost-program-options-dev libgtest-dev
+xai_install_missing "${XAI_PACKAGES[@]}"
 
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DXAI_WARNINGS_AS_ERRORS=ON
 cmake --build build
