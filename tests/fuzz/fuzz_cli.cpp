@@ -18,6 +18,9 @@
 #include "../../samples/common/cli_errors.hpp"
 #include "../../samples/xai_evaluate/options.hpp"
 #include "../../samples/xai_explain/options.hpp"
+#ifdef XAI_FUZZ_BENCHMARK_OPTIONS
+#include "../../samples/xai_benchmark/options.hpp"
+#endif
 #include "fuzz_input.hpp"
 
 namespace {
@@ -50,7 +53,14 @@ bool parse(int program, const std::vector<const char*>& argv)
         return xai_evaluate::parseCommandLine(argc, argv.data(), o);
     }
     default:
-        return false; // xai_benchmark parses inside its main loop: not callable yet (docs/testing.md)
+#ifdef XAI_FUZZ_BENCHMARK_OPTIONS
+    {
+        xai_benchmark::Options o;
+        return xai_benchmark::parseCommandLine(argc, argv.data(), o);
+    }
+#else
+        return false; // xai_benchmark parses inside runBenchmark(): not callable alone yet (docs/testing.md)
+#endif
     }
 }
 
