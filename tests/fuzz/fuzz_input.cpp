@@ -28,19 +28,35 @@ int Bytes::intIn(int lo, int hi)
     return lo + (int)(v % span);
 }
 
+namespace {
+
+//! sizeof(T) bytes taken as a T.
+template <typename T>
+T rawValue(Bytes& in)
+{
+    unsigned char b[sizeof(T)];
+    for (size_t i = 0; i < sizeof(T); i++)
+        b[i] = in.byte();
+    T out;
+    std::memcpy(&out, b, sizeof(T));
+    return out;
+}
+
+//! One of `edges` when the next byte is below `edgeShare` (of 256), else raw bytes.
+template <typename T, size_t N>
+T edgeOrRaw(Bytes& in, const T (&edges)[N], uint8_t edgeShare)
+{
+    const uint8_t pick = in.byte();
+    return pick < edgeShare ? edges[pick % N] : rawValue<T>(in);
+}
+
+} // namespace
+
 int Bytes::anyInt()
 {
     static const int edges[] = {0, 1, -1, 2, 3, 4, 7, 8, 16, 17, 64, 255, 256, 4096, 65536, -2, -1000,
                                 INT_MAX, INT_MIN, INT_MAX - 1, INT_MIN + 1};
-    const uint8_t pick = byte();
-    if (pick < 128)
-        return edges[pick % (sizeof(edges) / sizeof(edges[0]))];
-    uint32_t v = 0;
-    for (int i = 0; i < 4; i++)
-        v = (v << 8) | byte();
-    int out;
-    std::memcpy(&out, &v, sizeof(out));
-    return out;
+    return edgeOrRaw(*this, edges, 128);
 }
 
 double Bytes::anyDouble()
@@ -50,15 +66,7 @@ double Bytes::anyDouble()
                                    DBL_MAX, -1e300, std::numeric_limits<double>::infinity(),
                                    -std::numeric_limits<double>::infinity(),
                                    std::numeric_limits<double>::quiet_NaN()};
-    const uint8_t pick = byte();
-    if (pick < 160)
-        return edges[pick % (sizeof(edges) / sizeof(edges[0]))];
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v = (v << 8) | byte();
-    double out;
-    std::memcpy(&out, &v, sizeof(out));
-    return out;
+    return edgeOrRaw(*this, edges, 160);
 }
 
 std::string Bytes::name(const std::vector<std::string>& choices)
