@@ -19,6 +19,7 @@
 #include "dataset.hpp"
 #include "records.hpp"
 #include "report.hpp"
+#include "../common/cli_values.hpp"
 
 namespace fs = std::filesystem;
 
@@ -131,15 +132,61 @@ cv::xai::AugmentedScoreCAM::Params explainerParams(const Options& o, const Metho
     p.scoreCam = o.scoreCam;
     p.augmentation = o.augmentation;
     p.augmentation.numAugmentations = m.augmented ? m.views : 1;
+    p.augmentation.latticeSize = m.augmented ? m.lattice : 0;
     p.fusion = m.fusion;
+    p.superResolution = m.superResolution;
     return p;
 }
 
-cv::Ptr<cv::xai::ScoreCAM> makeExplainer(const cv::dnn::Net& net, const Options& o, const MethodSpec& m)
+/** The explainer of a group of methods that share their views: its own fusion is the cheap mean,
+    as every method of the group fuses the views again its own way. */
+cv::Ptr<cv::xai::ScoreCAM> makeGroupExplainer(const cv::dnn::Net& net, const Options& o, const MethodSpec& m)
 {
     if (!m.augmented)
         return cv::xai::ScoreCAM::create(net, o.scoreCam);
-    return cv::xai::AugmentedScoreCAM::create(net, explainerParams(o, m));
+    cv::xai::AugmentedScoreCAM::Params p = explainerParams(o, m);
+    p.fusion = cv::xai::FUSION_MEAN;
+    return cv::xai::AugmentedScoreCAM::create(net, p);
+}
+
+//! The maps of one method for one image, and what they cost.
+struct Explanation
+{
+    std::vector<cv::Mat> maps;  //!< one per object
+    int forwards = 0;
+    double seconds = 0;         //!< the forwards (shared by the methods of the same views) plus the method's fusion
+    std::vector<int> empties;
+};
+
+double secondsSince(int64 start)
+{
+    return (double)(cv::getTickCount() - start) / cv::getTickFrequency();
+}
+
+/** Explains the classes with every method of `group` (methods of the same views): the views are
+    computed once, and each method fuses them its own way (AugmentedScoreCAM::fuseAgain). */
+std::vector<Explanation> explainGroup(cv::xai::ScoreCAM& cam, const std::vector<const MethodSpec*>& group,
+                                      const cv::Mat& image, const std::vector<int>& classes)
+{
+    std::vector<Explanation> out(group.size());
+    const int64 t0 = cv::getTickCount();
+    cam.compute(image, classes, out[0].maps);
+    const double views = secondsSince(t0);
+    cv::xai::AugmentedScoreCAM* augmented = dynamic_cast<cv::xai::AugmentedScoreCAM*>(&cam);
+    for (size_t i = 0; i < group.size(); i++)
+    {
+        Explanation& e = out[i];
+        e.forwards = cam.getForwardCount();
+        e.seconds = views;
+        if (augmented)
+        {
+            const int64 t1 = cv::getTickCount();
+            augmented->fuseAgain(group[i]->fusion, group[i]->superResolution, e.maps);
+            e.seconds += secondsSince(t1);
+        }
+        e.empties = cam.getEmptyMaps();
+    }
+    return out;
 }
 
 //! One image in memory, with its objects' masks.
@@ -199,18 +246,13 @@ struct UnitRows
     std::vector<std::vector<std::string>> perImage, curves, randomization;
 };
 
-UnitRows evaluateUnit(const Options& o, const MethodSpec& method, cv::xai::ScoreCAM& cam, cv::dnn::Net& explainNet,
+UnitRows evaluateUnit(const Options& o, const MethodSpec& method, const Explanation& explained, cv::dnn::Net& explainNet,
                       cv::dnn::Net& metricNet, const GtImage& gt, const LoadedImage& li, const cv::Mat& probabilities)
 {
-    std::vector<int> classes;
-    for (const GtObject& obj : gt.objects)
-        classes.push_back(obj.classId);
-    std::vector<cv::Mat> maps;
-    const int64 t0 = cv::getTickCount();
-    cam.compute(li.image, classes, maps);
-    const double seconds = (double)(cv::getTickCount() - t0) / cv::getTickFrequency();
-    const int forwards = cam.getForwardCount();
-    const std::vector<int> empties = cam.getEmptyMaps();
+    const std::vector<cv::Mat>& maps = explained.maps;
+    const double seconds = explained.seconds;
+    const int forwards = explained.forwards;
+    const std::vector<int>& empties = explained.empties;
 
     cv::Point top;
     cv::minMaxLoc(probabilities, nullptr, nullptr, nullptr, &top);
@@ -258,7 +300,7 @@ UnitRows evaluateUnit(const Options& o, const MethodSpec& method, cv::xai::Score
         out.perImage.push_back({index, method.name, std::to_string(k), gt.name, std::to_string(obj.classId),
                                 std::to_string(top.x), number(probabilities.at<float>(0, obj.classId)),
                                 std::to_string(method.augmented ? method.views : 1),
-                                method.augmented ? (method.fusion == cv::xai::FUSION_MAX ? "max" : "mean") : "none",
+                                method.augmented ? xai_samples::nameOf(method.fusion, xai_samples::fusionChoices()) : "none",
                                 std::to_string(forwards), number(seconds), empty ? "1" : "0", number(conf.drop),
                                 conf.increase ? "1" : "0", number(conf.masked), number(delAuc), number(insAuc),
                                 number(energyBox), number(energyMask), number(iou), std::to_string(box.x),
@@ -283,7 +325,7 @@ UnitRows evaluateUnit(const Options& o, const MethodSpec& method, cv::xai::Score
         cv::xai::SaliencyFunction explain = [&](cv::dnn::Net& net) {
             cv::Mat m;
             if (method.augmented)
-                cv::xai::AugmentedScoreCAM::create(net, params)->compute(image, classId, m);
+                cv::xai::AugmentedScoreCAM::create(net, params)->compute(image, classId, m); // with its own fusion
             else
                 cv::xai::ScoreCAM::create(net, params.scoreCam)->compute(image, classId, m);
             return m;
@@ -394,23 +436,44 @@ int runEvaluation(const Options& o)
             failures++;
             continue;
         }
-        for (const MethodSpec& m : o.methods)
+        // Methods of the same views share one computation of them; each fuses them its own way.
+        std::vector<bool> grouped(o.methods.size(), false);
+        for (size_t first = 0; first < o.methods.size(); first++)
         {
-            if (done.count(Unit(im->index, m.name)))
+            if (grouped[first])
                 continue;
-            progress.show(finished, im->name + " " + m.name);
+            std::vector<const MethodSpec*> group;
+            for (size_t j = first; j < o.methods.size(); j++)
+                if (!grouped[j] && (j == first || o.methods[j].sameViews(o.methods[first])) &&
+                    !done.count(Unit(im->index, o.methods[j].name)))
+                {
+                    group.push_back(&o.methods[j]);
+                    grouped[j] = true;
+                }
+            if (group.empty())
+                continue;
+            progress.show(finished, im->name + " " + group[0]->name);
             try
             {
-                cv::Ptr<cv::xai::ScoreCAM>& cam = cams[m.name];
+                cv::Ptr<cv::xai::ScoreCAM>& cam = cams[group[0]->name];
                 if (!cam)
-                    cam = makeExplainer(explainNet, o, m);
-                const UnitRows rows = evaluateUnit(o, m, *cam, explainNet, metricNet, *im, li, probabilities);
-                // Curves and randomisation first: a unit counts as done once its per-image rows are written.
-                appendRows(pathIn(o.output, kCurvesFile), curveColumns(o.perturbation.steps), rows.curves);
-                if (!rows.randomization.empty())
-                    appendRows(pathIn(o.output, kRandomizationFile), randomizationColumns(), rows.randomization);
-                appendRows(pathIn(o.output, kPerImageFile), perImageColumns(), rows.perImage);
-                done.insert(Unit(im->index, m.name));
+                    cam = makeGroupExplainer(explainNet, o, *group[0]);
+                std::vector<int> classes;
+                for (const GtObject& obj : im->objects)
+                    classes.push_back(obj.classId);
+                const std::vector<Explanation> explained = explainGroup(*cam, group, li.image, classes);
+                for (size_t g = 0; g < group.size(); g++)
+                {
+                    const MethodSpec& m = *group[g];
+                    const UnitRows rows = evaluateUnit(o, m, explained[g], explainNet, metricNet, *im, li, probabilities);
+                    // Curves and randomisation first: a unit counts as done once its per-image rows are written.
+                    appendRows(pathIn(o.output, kCurvesFile), curveColumns(o.perturbation.steps), rows.curves);
+                    if (!rows.randomization.empty())
+                        appendRows(pathIn(o.output, kRandomizationFile), randomizationColumns(), rows.randomization);
+                    appendRows(pathIn(o.output, kPerImageFile), perImageColumns(), rows.perImage);
+                    done.insert(Unit(im->index, m.name));
+                    finished++;
+                }
             }
             catch (const UsageError&)
             {
@@ -420,10 +483,10 @@ int runEvaluation(const Options& o)
             {
                 const cv::Exception* ce = dynamic_cast<const cv::Exception*>(&e);
                 std::fprintf(stderr, "%sxai_evaluate: error: %s (%s): %s\n", isatty(2) && !o.quiet ? "\n" : "",
-                             im->name.c_str(), m.name.c_str(), ce ? messageOf(*ce).c_str() : e.what());
-                failures++;
+                             im->name.c_str(), group[0]->name.c_str(), ce ? messageOf(*ce).c_str() : e.what());
+                failures += (int)group.size();
+                finished += (int)group.size();
             }
-            finished++;
         }
     }
     progress.end();
