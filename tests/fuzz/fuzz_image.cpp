@@ -43,12 +43,6 @@ void explainDecoded(uint8_t options, const Mat& image)
         }
         p.scoreCam.inputSize = Size();
     }
-    const Size frame = p.scoreCam.inputSize.empty() ? image.size() : p.scoreCam.inputSize;
-    if (xai_fuzz::skipKnownFindings() && (frame.width < spec.stride || frame.height < spec.stride))
-    {
-        xai_fuzz::note("skipped: open finding params-1 (a frame smaller than the first convolution)");
-        return;
-    }
     p.scoreCam.crop = options & 2;
     p.scoreCam.swapRB = options & 8;
     p.augmentation.numAugmentations = options & 4 ? 3 : 1;

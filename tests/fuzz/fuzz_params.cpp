@@ -118,11 +118,6 @@ int computeFuzzedParams(xai_fuzz::Bytes& in)
     if (!warps.empty())
         cam->setWarps(warps);
     const Size frame = s.inputSize.empty() ? imageSize : s.inputSize;
-    if (xai_fuzz::skipKnownFindings() && (frame.width < spec.stride || frame.height < spec.stride))
-    {
-        xai_fuzz::note("skipped: open finding params-1 (a frame smaller than the first convolution)");
-        return 0;
-    }
     const int views = warps.empty() ? a.numAugmentations : (int)warps.size();
     if (views > kMaxViews || s.batchSize > kMaxBatch || (double)frame.width * frame.height > kMaxFrameArea)
     {
