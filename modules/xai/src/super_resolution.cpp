@@ -5,6 +5,9 @@
 #include "precomp.hpp"
 #include "super_resolution.hpp"
 
+#include <cfloat>
+#include <climits>
+
 namespace cv {
 namespace xai {
 namespace detail {
@@ -92,9 +95,9 @@ struct Taps
     double w0, w1;
 };
 
-inline Taps taps(double q, double scale, int n)
+//! The taps at unknown coordinate a: replicated beyond the outermost pixel centres, as cv::resize.
+inline Taps tapsAt(double a, int n)
 {
-    const double a = (q + 0.5) / scale - 0.5;
     Taps t;
     if (a <= 0 || n == 1)
     {
@@ -110,12 +113,17 @@ inline Taps taps(double q, double scale, int n)
     }
     else
     {
-        t.i0 = (int)std::floor(a);
+        t.i0 = (int)a; // a > 0 here: truncation is the floor, without a call to floor()
         t.i1 = t.i0 + 1;
         t.w1 = a - t.i0;
         t.w0 = 1 - t.w1;
     }
     return t;
+}
+
+inline Taps taps(double q, double scale, int n)
+{
+    return tapsAt((q + 0.5) / scale - 0.5, n);
 }
 
 //! Whether the frame coordinate q lies on the frame (its pixels span [-0.5, size - 0.5)).
@@ -242,42 +250,94 @@ SparseOperator viewOperator(const UnknownGrid& u, Size grid, const Matx23d& warp
     op.cols = u.unknown.area();
     if (validity)
         validity->assign(grid.area(), 0.0);
-    // A dense scratch row with the list of the columns it touched: a cell reads hundreds of frame
-    // pixels but only a few dozen unknowns.
-    std::vector<double> scratch(op.cols, 0.0);
-    std::vector<char> touched(op.cols, 0);
-    std::vector<int> used;
-    std::vector<std::pair<int, double> > entries;
-    const auto add = [&](int c, double w) {
-        if (!touched[c])
-        {
-            touched[c] = 1;
-            used.push_back(c);
-        }
-        scratch[c] += w;
-    };
+    // Frame pixel of the view -> unknown coordinates, in one affine map: a = ((T^-1 p) + 0.5) / S - 0.5.
+    // On the frame, [-0.5, W - 0.5), is then on the unknown's own span, [-0.5, U - 0.5).
+    const double sx = 1.0 / u.scale.width, sy = 1.0 / u.scale.height;
+    const Matx23d toUnknown(inverse(0, 0) * sx, inverse(0, 1) * sx, (inverse(0, 2) + 0.5) * sx - 0.5,
+                            inverse(1, 0) * sy, inverse(1, 1) * sy, (inverse(1, 2) + 0.5) * sy - 0.5);
+    const int UW = u.unknown.width, UH = u.unknown.height;
+    std::vector<double> local;
     for (int i = 0; i < grid.height; i++)
         for (int j = 0; j < grid.width; j++)
         {
+            // The unknowns the cell can read: the box of its pixels' images, one tap beyond.
+            const double xs[] = { (double)wx[j].front().first, (double)wx[j].back().first };
+            const double ys[] = { (double)wy[i].front().first, (double)wy[i].back().first };
+            double lo[2] = { DBL_MAX, DBL_MAX }, hi[2] = { -DBL_MAX, -DBL_MAX };
+            for (int a = 0; a < 2; a++)
+                for (int b = 0; b < 2; b++)
+                    for (int d = 0; d < 2; d++)
+                    {
+                        const double v = toUnknown(d, 0) * xs[b] + toUnknown(d, 1) * ys[a] + toUnknown(d, 2);
+                        lo[d] = std::min(lo[d], v);
+                        hi[d] = std::max(hi[d], v);
+                    }
+            const int x0 = std::max(0, (int)std::floor(lo[0]) - 1), x1 = std::min(UW - 1, (int)std::floor(hi[0]) + 2);
+            const int y0 = std::max(0, (int)std::floor(lo[1]) - 1), y1 = std::min(UH - 1, (int)std::floor(hi[1]) + 2);
+            const int bw = x1 - x0 + 1, bh = y1 - y0 + 1;
             double inside = 0;
-            for (size_t a = 0; a < wy[i].size(); a++)
-                for (size_t b = 0; b < wx[j].size(); b++)
+            if (bw > 0 && bh > 0)
+            {
+                local.assign((size_t)bw * bh, 0.0);
+                // Cells whose every tap lies strictly inside the unknown (most of them) need no clamping.
+                const bool interior = lo[0] >= 0 && hi[0] < UW - 1 && lo[1] >= 0 && hi[1] < UH - 1;
+                for (size_t a = 0; a < wy[i].size(); a++)
                 {
-                    const double w = wy[i][a].second * wx[j][b].second;
-                    if (sampleUnknown(u, inverse, wx[j][b].first, wy[i][a].first, w, add))
+                    const double py = wy[i][a].first;
+                    double ax = toUnknown(0, 0) * wx[j].front().first + toUnknown(0, 1) * py + toUnknown(0, 2);
+                    double ay = toUnknown(1, 0) * wx[j].front().first + toUnknown(1, 1) * py + toUnknown(1, 2);
+                    for (size_t b = 0; b < wx[j].size(); b++)
+                    {
+                        if (b > 0)
+                        {
+                            // Pixels of a cell row are consecutive: step the affine map.
+                            const double dx = wx[j][b].first - wx[j][b - 1].first;
+                            ax += toUnknown(0, 0) * dx;
+                            ay += toUnknown(1, 0) * dx;
+                        }
+                        const double w = wy[i][a].second * wx[j][b].second;
+                        Taps tx, ty;
+                        if (interior)
+                        {
+                            tx.i0 = (int)ax;
+                            tx.i1 = tx.i0 + 1;
+                            tx.w1 = ax - tx.i0;
+                            tx.w0 = 1 - tx.w1;
+                            ty.i0 = (int)ay;
+                            ty.i1 = ty.i0 + 1;
+                            ty.w1 = ay - ty.i0;
+                            ty.w0 = 1 - ty.w1;
+                        }
+                        else
+                        {
+                            if (!(ax >= -0.5 && ax < UW - 0.5 && ay >= -0.5 && ay < UH - 0.5))
+                                continue; // the border fill, which carries no saliency
+                            tx = tapsAt(ax, UW);
+                            ty = tapsAt(ay, UH);
+                        }
                         inside += w;
+                        const double w0 = w * ty.w0, w1 = w * ty.w1;
+                        double* row0 = &local[(size_t)(ty.i0 - y0) * bw];
+                        double* row1 = &local[(size_t)(ty.i1 - y0) * bw];
+                        row0[tx.i0 - x0] += w0 * tx.w0;
+                        row0[tx.i1 - x0] += w0 * tx.w1;
+                        row1[tx.i0 - x0] += w1 * tx.w0;
+                        row1[tx.i1 - x0] += w1 * tx.w1;
+                    }
                 }
+                // Row-major in the box is column order: the row needs no sorting.
+                for (int y = 0; y < bh; y++)
+                    for (int x = 0; x < bw; x++)
+                        if (local[(size_t)y * bw + x] != 0)
+                        {
+                            op.col.push_back((y0 + y) * UW + x0 + x);
+                            op.weight.push_back(local[(size_t)y * bw + x]);
+                        }
+            }
+            op.rows++;
+            op.rowStart.push_back((int)op.col.size());
             if (validity)
                 (*validity)[i * grid.width + j] = inside;
-            entries.clear();
-            for (size_t k = 0; k < used.size(); k++)
-            {
-                entries.push_back(std::make_pair(used[k], scratch[used[k]]));
-                scratch[used[k]] = 0;
-                touched[used[k]] = 0;
-            }
-            used.clear();
-            op.appendRow(entries);
         }
     return op;
 }
@@ -317,15 +377,22 @@ void SuperResolutionProblem::addView(const Mat& lowRes, const Matx23d& warp)
     const int W = unknown_.unknown.width;
     int radius = radius_;
     for (int r = 0; r < rows.rows; r++)
+    {
+        int minY = INT_MAX, maxY = INT_MIN, minX = INT_MAX, maxX = INT_MIN;
         for (int k = rows.rowStart[r]; k < rows.rowStart[r + 1]; k++)
-            for (int j = rows.rowStart[r]; j < rows.rowStart[r + 1]; j++)
-            {
-                radius = std::max(radius, std::abs(rows.col[j] / W - rows.col[k] / W));
-                radius = std::max(radius, std::abs(rows.col[j] % W - rows.col[k] % W));
-            }
+        {
+            minY = std::min(minY, rows.col[k] / W);
+            maxY = std::max(maxY, rows.col[k] / W);
+            minX = std::min(minX, rows.col[k] % W);
+            maxX = std::max(maxX, rows.col[k] % W);
+        }
+        if (minY <= maxY)
+            radius = std::max(radius, std::max(maxY - minY, maxX - minX));
+    }
     growStencil(radius);
     compactOffsets_.clear();
     const int side = 2 * radius_ + 1;
+    std::vector<int> offsets;
     for (int r = 0; r < rows.rows; r++)
     {
         if (validity[r] < params_.minValidity || validity[r] <= 0)
@@ -333,16 +400,20 @@ void SuperResolutionProblem::addView(const Mat& lowRes, const Matx23d& warp)
         const double m = lowRes.at<double>(r);
         dataSquares_ += m * m;
         dataMax_ = std::max(dataMax_, m);
-        for (int k = rows.rowStart[r]; k < rows.rowStart[r + 1]; k++)
+        const int begin = rows.rowStart[r], end = rows.rowStart[r + 1];
+        // Each entry's place in the stencil, relative to the row's first entry.
+        offsets.resize(end - begin);
+        for (int k = begin; k < end; k++)
+            offsets[k - begin] = (rows.col[k] / W) * side + rows.col[k] % W;
+        for (int k = begin; k < end; k++)
         {
             const int a = rows.col[k];
-            b_[a] += rows.weight[k] * m;
-            double* qa = &q_[(size_t)a * side * side + radius_ * side + radius_];
-            for (int j = rows.rowStart[r]; j < rows.rowStart[r + 1]; j++)
-            {
-                const int c = rows.col[j];
-                qa[(c / W - a / W) * side + (c % W - a % W)] += rows.weight[k] * rows.weight[j];
-            }
+            const double wa = rows.weight[k];
+            b_[a] += wa * m;
+            const ptrdiff_t base = (ptrdiff_t)a * side * side + radius_ * side + radius_ - offsets[k - begin];
+            // Columns are in increasing order: from k on, the offsets are the upper half of the stencil.
+            for (int j = k; j < end; j++)
+                q_[base + offsets[j - begin]] += wa * rows.weight[j];
         }
     }
     views_++;
@@ -425,23 +496,39 @@ double totalVariation(const std::vector<double>& gx, const std::vector<double>& 
 
 void SuperResolutionProblem::compactQ() const
 {
-    const int W = unknown_.unknown.width, n = unknown_.unknown.area(), side = 2 * radius_ + 1;
+    const int W = unknown_.unknown.width, H = unknown_.unknown.height, n = W * H, side = 2 * radius_ + 1;
     const int paddedW = W + 2 * radius_;
+    // q_ holds each coupling once, at the unknown whose offset to the other is in the upper half
+    // (dy > 0, or dy = 0 and dx >= 0); the lower half is the same coupling read from the other end.
+    std::vector<char> used(side * side, 0);
+    for (int k = 0; k < side * side; k++)
+        for (int i = 0; i < n && !used[k]; i++)
+            if (q_[(size_t)i * side * side + k] != 0)
+                used[k] = used[side * side - 1 - k] = 1;
     std::vector<int> active;
     for (int k = 0; k < side * side; k++)
-        for (int i = 0; i < n; i++)
-            if (q_[(size_t)i * side * side + k] != 0)
-            {
-                active.push_back(k);
-                break;
-            }
+        if (used[k])
+            active.push_back(k);
+    // Offset-major: for each offset in use, its coefficient for every unknown in a row, so that the
+    // product runs along contiguous rows (and vectorises).
     compactOffsets_.clear();
-    for (size_t a = 0; a < active.size(); a++)
-        compactOffsets_.push_back((active[a] / side - radius_) * paddedW + active[a] % side - radius_);
     compact_.assign((size_t)n * active.size(), 0.0);
-    for (int i = 0; i < n; i++)
-        for (size_t a = 0; a < active.size(); a++)
-            compact_[(size_t)i * active.size() + a] = q_[(size_t)i * side * side + active[a]];
+    const int centre = radius_ * side + radius_;
+    for (size_t a = 0; a < active.size(); a++)
+    {
+        const int k = active[a], dy = k / side - radius_, dx = k % side - radius_;
+        compactOffsets_.push_back(dy * paddedW + dx);
+        const bool upper = k >= centre;
+        for (int y = 0; y < H; y++)
+            for (int x = 0; x < W; x++)
+            {
+                const int ny = y + dy, nx = x + dx;
+                if (ny < 0 || ny >= H || nx < 0 || nx >= W)
+                    continue;
+                compact_[a * n + y * W + x] = upper ? q_[(size_t)(y * W + x) * side * side + k]
+                                                    : q_[(size_t)(ny * W + nx) * side * side + side * side - 1 - k];
+            }
+    }
 }
 
 void SuperResolutionProblem::applyQ(const std::vector<double>& u, std::vector<double>& out) const
@@ -450,24 +537,28 @@ void SuperResolutionProblem::applyQ(const std::vector<double>& u, std::vector<do
         compactQ();
     const int W = unknown_.unknown.width, H = unknown_.unknown.height, r = radius_;
     const int paddedW = W + 2 * r;
+    const size_t n = (size_t)W * H;
     padded_.assign((size_t)paddedW * (H + 2 * r), 0.0);
     for (int y = 0; y < H; y++)
         std::copy(u.begin() + y * W, u.begin() + (y + 1) * W, padded_.begin() + (size_t)(y + r) * paddedW + r);
-    out.resize(u.size());
+    out.assign(n, 0.0);
     const int count = (int)compactOffsets_.size();
-    const int* offsets = &compactOffsets_[0];
-    // Each output is one sum in a fixed order: the same result at any number of threads.
+    // Each output sums the offsets in one fixed order: the same result at any number of threads.
+    // Coefficients of neighbours outside the map are 0, and the padding reads zeros there.
     parallel_for_(Range(0, H), [&](const Range& rows) {
-        for (int y = rows.start; y < rows.end; y++)
-            for (int x = 0; x < W; x++)
+        for (int a = 0; a < count; a++)
+        {
+            const double* coefficients = &compact_[a * n];
+            const int offset = compactOffsets_[a];
+            for (int y = rows.start; y < rows.end; y++)
             {
-                const double* q = &compact_[(size_t)(y * W + x) * count];
-                const double* centre = &padded_[(size_t)(y + r) * paddedW + x + r];
-                double s = 0;
-                for (int k = 0; k < count; k++)
-                    s += q[k] * centre[offsets[k]];
-                out[y * W + x] = s;
+                const double* q = coefficients + (size_t)y * W;
+                const double* v = &padded_[(size_t)(y + r) * paddedW + r + offset];
+                double* o = &out[(size_t)y * W];
+                for (int x = 0; x < W; x++)
+                    o[x] += q[x] * v[x];
             }
+        }
     });
 }
 
