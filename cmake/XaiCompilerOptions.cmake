@@ -15,7 +15,9 @@ function(xai_apply_opencv_module_rules target)
     CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON
     DEFINE_SYMBOL CVAPI_EXPORTS)
   xai_apply_warnings(${target})
-  if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+  # (Not with clang's sanitizers: their runtime is linked into the executables, so a sanitized
+  # shared library has undefined __asan_/__ubsan_/__sanitizer_cov_ symbols by design.)
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" OR (CMAKE_CXX_COMPILER_ID STREQUAL "Clang" AND NOT XAI_SANITIZERS))
     target_link_options(${target} PRIVATE "LINKER:--no-undefined")
   endif()
 endfunction()

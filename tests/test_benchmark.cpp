@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include "program_runner.hpp"
@@ -34,7 +36,13 @@ const char* const kExe = nullptr;  // samples not built (XAI_BUILD_SAMPLES=OFF)
 
 Result runBenchmark(const std::string& args)
 {
-    return xai_tests::runProgram(kExe, fs::temp_directory_path(), args);
+    // A folder of this process's own: the files that catch the program's output must not be shared
+    // with tests running at the same time (ctest -j, other checkouts on the machine).
+    const fs::path dir = fs::temp_directory_path() / ("xai_benchmark_test_" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const Result r = xai_tests::runProgram(kExe, dir, args);
+    fs::remove_all(dir);
+    return r;
 }
 
 using Fields = std::map<std::string, std::string>;

@@ -10,6 +10,7 @@
 #include "input_geometry.hpp"
 #include "masked_scoring.hpp"
 #include "net_setup.hpp"
+#include "usage_guard.hpp"
 
 namespace cv {
 namespace xai {
@@ -278,6 +279,7 @@ void Explainer::onForward()
 
 void Explainer::compute(InputArray image, const std::vector<int>& requested, OutputArrayOfArrays saliency)
 {
+    const UsageGuard guard(this, net_); // one computation at a time, and the net not in use by another thread
     if (requested.empty())
         CV_Error(Error::StsBadArg, "no class to explain: give at least one class id (-1 for the top-1 class)");
     runForwards_ = 0;

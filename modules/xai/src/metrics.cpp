@@ -7,6 +7,7 @@
 #include "channel_weights.hpp"
 #include "input_geometry.hpp"
 #include "net_setup.hpp"
+#include "usage_guard.hpp"
 
 #include <cstring>
 #include <functional>
@@ -123,7 +124,8 @@ public:
     typedef std::function<void(int i, Mat& image)> ImageMaker;
 
     ProbabilityScorer(const dnn::Net& net, const ScoreCAM::Params& pre, int batchSize)
-        : net_(net), geometry_(pre), scoreType_(pre.scoreType), decided_(false), probabilities_(false), batch_(batchSize)
+        : net_(net), guard_(net), geometry_(pre), scoreType_(pre.scoreType), decided_(false), probabilities_(false),
+          batch_(batchSize)
     {
         if (net_.empty())
             CV_Error(Error::StsBadArg, "the net is empty: load a model with cv::dnn::readNet first");
@@ -232,6 +234,7 @@ private:
     }
 
     dnn::Net net_;
+    UsageGuard guard_; // the net is not in use by another thread while this scorer lives
     InputGeometry geometry_;
     String scoreLayer_;
     int scoreType_;

@@ -5,6 +5,7 @@
 #include "precomp.hpp"
 #include "input_geometry.hpp"
 #include "net_setup.hpp"
+#include "usage_guard.hpp"
 
 #include <limits>
 
@@ -174,6 +175,7 @@ void modelRandomizationTest(const dnn::Net& net_, const ScoreCAM::Params& prepro
     if (!explain)
         CV_Error(Error::StsBadArg, "modelRandomizationTest: no explanation function was given");
     dnn::Net net = net_;
+    const UsageGuard guard(net); // its parameters change under the explanations: no other thread may use it
     Probe probe(net, preprocessing, probeImage);
 
     // The layers, output side first.
