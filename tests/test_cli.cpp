@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -398,4 +399,136 @@ TEST(XAI_Explain, list_layers_marks_the_automatic_layer)
     ASSERT_EQ(r.code, 0) << r.err;
     cv::FileStorage summary((dir.path() / "xai_out" / "summary.json").string(), cv::FileStorage::READ);
     EXPECT_EQ((std::string)summary["images"][0]["classes"][0]["maps"][0]["layer"], marked);
+}
+
+namespace {
+
+//! A file size limit in the program's shell: writes beyond `kib` KiB fail with EFBIG, as on a full disk.
+std::string fileSizeLimit(int kib) { return "trap '' XFSZ; ulimit -f " + std::to_string(2 * kib) + ";"; }
+
+//! Names in `dir` that no finished write would leave: temporaries and empty files.
+std::vector<std::string> halfWritten(const fs::path& dir)
+{
+    std::vector<std::string> bad;
+    for (const fs::directory_entry& e : fs::directory_iterator(dir))
+        if (e.path().filename().string()[0] == '.' && e.path().filename() != ".stdout" &&
+            e.path().filename() != ".stderr")
+            bad.push_back(e.path().filename().string());
+        else if (e.is_regular_file() && fs::file_size(e.path()) == 0)
+            bad.push_back(e.path().filename().string());
+    return bad;
+}
+
+} // namespace
+
+// A full disk (a file size limit here, which binds root too) fails what it hits, with the system's
+// reason; nothing is left half-written: no temporary, no truncated picture.
+TEST(XAI_Explain, a_full_disk_fails_the_image_with_the_reason_and_leaves_no_partial_file)
+{
+    REQUIRE_EXE();
+    TempDir dir;
+    // 16 KiB: the summary fits, a 128x128 float map (64 KiB) does not.
+    const Result r = xai_tests::runProgram(kExe, dir.path(), "--method score-cam --max-channels 4 --output . " +
+                                                                 quote(kDemo.string()),
+                                           fileSizeLimit(16));
+    EXPECT_EQ(r.code, 1) << r.err;
+    EXPECT_NE(r.err.find("xai_explain: error: "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("_map.tiff': File too large"), std::string::npos) << r.err;
+    EXPECT_EQ(halfWritten(dir.path()), std::vector<std::string>()) << r.err;
+    // The failed image leaves none of its files; summary.json says why it failed.
+    for (const std::string& f : filesIn(dir.path()))
+        EXPECT_TRUE(f == "summary.json" || f[0] == '.') << f;
+    cv::FileStorage summary((dir.path() / "summary.json").string(), cv::FileStorage::READ);
+    ASSERT_TRUE(summary.isOpened());
+    EXPECT_EQ((std::string)summary["images"][0]["status"], "error");
+    EXPECT_NE(((std::string)summary["images"][0]["error"]).find("File too large"), std::string::npos);
+}
+
+// summary.json that cannot be written is an error, and no summary is better than an empty one or one
+// of an earlier run beside this run's maps.
+TEST(XAI_Explain, a_summary_that_cannot_be_written_is_an_error_and_no_stale_summary_stays)
+{
+    REQUIRE_EXE();
+    TempDir dir;
+    std::string images;
+    cv::Mat tiny(8, 8, CV_8UC3, cv::Scalar(40, 200, 90));
+    for (int i = 0; i < 6; i++)
+    {
+        const std::string name = "tiny" + std::to_string(i) + ".png";
+        cv::imwrite((dir.path() / name).string(), tiny);
+        images += " " + name;
+    }
+    const std::string args = "--method score-cam --max-channels 2 --output out" + images;
+    const Result first = runExplain(dir.path(), args);
+    ASSERT_EQ(first.code, 0) << first.err;
+    ASSERT_GT(fs::file_size(dir.path() / "out" / "summary.json"), 4096u) << "the test needs a summary above 4 KiB";
+
+    const Result r = xai_tests::runProgram(kExe, dir.path(), args, fileSizeLimit(4));
+    EXPECT_EQ(r.code, 1) << r.err;
+    EXPECT_NE(r.err.find("xai_explain: error: cannot write 'out/summary.json': File too large"), std::string::npos)
+        << r.err;
+    EXPECT_EQ(r.out.find("results in"), std::string::npos) << "no closing line pointing at a missing summary: "
+                                                           << r.out;
+    EXPECT_FALSE(fs::exists(dir.path() / "out" / "summary.json"));
+    EXPECT_EQ(halfWritten(dir.path() / "out"), std::vector<std::string>());
+}
+
+// Ctrl-C in a reused folder: the run stops between images and summary.json describes this run's
+// images, all of them complete, rather than the earlier run whose files were being replaced.
+TEST(XAI_Explain, an_interrupted_run_stops_cleanly_and_summarises_what_was_done)
+{
+    REQUIRE_EXE();
+    TempDir dir;
+    const std::string quick = "--method score-cam --max-channels 16 --output out ";
+    ASSERT_EQ(runExplain(dir.path(), quick + quote(kDemo.string())).code, 0);  // an earlier run in the folder
+
+    std::string images;
+    for (int i = 0; i < 40; i++)
+    {
+        const std::string name = "img" + std::to_string(10 + i) + ".png";
+        fs::copy_file(kDemo, dir.path() / name);
+        images += " " + name;
+    }
+    const xai_tests::Running run = xai_tests::startProgram(kExe, dir.path(), quick + images);
+    // Once the first image's last file is there, the run is under way.
+    bool started = false;
+    for (int i = 0; i < 1200 && !started; i++)
+    {
+        for (const std::string& f : filesIn(dir.path() / "out"))
+            started = started || (f.rfind("img10_", 0) == 0 && f.find("_map.tiff") != std::string::npos);
+        if (!started)
+            ::usleep(50000);
+    }
+    ASSERT_TRUE(started);
+    ::kill(run.pid, SIGINT);
+    const Result r = xai_tests::finishProgram(run);
+
+    EXPECT_EQ(r.code, 130) << "128 + SIGINT, as the shell reports a program stopped by Ctrl-C\n" << r.err;
+    EXPECT_NE(r.err.find("xai_explain: stopped by SIGINT after "), std::string::npos) << r.err;
+    cv::FileStorage summary((dir.path() / "out" / "summary.json").string(), cv::FileStorage::READ);
+    ASSERT_TRUE(summary.isOpened());
+    EXPECT_EQ((int)summary["interrupted"], 1);
+    EXPECT_EQ((std::string)summary["stopped_by"], "SIGINT");
+    EXPECT_EQ((int)summary["images_total"], 40);
+    const cv::FileNode listed = summary["images"];
+    EXPECT_GE((int)listed.size(), 1);
+    EXPECT_LT((int)listed.size(), 40) << "the run did not stop";
+    EXPECT_EQ((int)summary["images_done"], (int)listed.size());
+    std::vector<std::string> stems;
+    for (const cv::FileNode& im : listed)
+    {
+        EXPECT_EQ((std::string)im["status"], "ok");
+        stems.push_back((std::string)im["stem"]);
+        for (const cv::FileNode& m : im["classes"][0]["maps"])
+            expectMapFiles(dir.path() / "out", m, cv::Size(128, 128));
+    }
+    // This run's files belong to listed images only; nothing is half-written.
+    for (const std::string& f : filesIn(dir.path() / "out"))
+    {
+        if (f.rfind("img", 0) != 0)
+            continue;
+        const std::string stem = f.substr(0, f.find('_'));
+        EXPECT_NE(std::find(stems.begin(), stems.end(), stem), stems.end()) << f << " is not in summary.json";
+    }
+    EXPECT_EQ(halfWritten(dir.path() / "out"), std::vector<std::string>());
 }

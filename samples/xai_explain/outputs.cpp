@@ -11,6 +11,8 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "../common/cli_files.hpp"
+
 namespace xai_explain {
 namespace {
 
@@ -174,40 +176,22 @@ cv::Mat montage(const std::vector<cv::Mat>& pictures, const std::vector<std::str
     return out;
 }
 
-void writeImage(const std::string& path, const cv::Mat& image)
-{
-    bool ok = false;
-    std::string why;
-    try
-    {
-        ok = cv::imwrite(path, image);
-    }
-    catch (const cv::Exception& e)
-    {
-        why = ": " + e.msg;
-    }
-    if (!ok)
-        throw std::runtime_error("cannot write '" + path + "'" + why);
-}
-
 void writeMap16(const std::string& path, const cv::Mat& map)
 {
     cv::Mat map16;
     map.convertTo(map16, CV_16U, 65535.0);  // rounds and saturates
-    writeImage(path, map16);
+    xai_samples::writeImageFile(path, map16);
 }
 
 void writeMapFloat(const std::string& path, const cv::Mat& map)
 {
     CV_Assert(map.type() == CV_32FC1);
-    writeImage(path, map);
+    xai_samples::writeImageFile(path, map);
 }
 
-void writeSummary(const std::string& path, const Options& o, const std::vector<ImageRecord>& images, double totalMs)
+static void writeSummaryTo(cv::FileStorage& fs, const Options& o, int imagesRequested,
+                           const std::vector<ImageRecord>& images, const std::string& stoppedBy, double totalMs)
 {
-    cv::FileStorage fs(path, cv::FileStorage::WRITE | cv::FileStorage::FORMAT_JSON);
-    if (!fs.isOpened())
-        throw std::runtime_error("cannot write '" + path + "'");
     int failed = 0;
     for (const ImageRecord& im : images)
         failed += !im.error.empty();
@@ -218,7 +202,11 @@ void writeSummary(const std::string& path, const Options& o, const std::vector<I
     fs << "sidecar" << o.sidecar << "preset" << o.preset << "labels" << o.labels;
     fs << "method" << methodName(o.method);
     fs << "colormap" << o.colormapName << "alpha" << o.alpha;
-    fs << "images_total" << (int)images.size() << "images_failed" << failed << "total_ms" << totalMs;
+    fs << "images_total" << imagesRequested << "images_done" << (int)images.size() << "images_failed" << failed;
+    fs << "interrupted" << (int)!stoppedBy.empty();
+    if (!stoppedBy.empty())
+        fs << "stopped_by" << stoppedBy;
+    fs << "total_ms" << totalMs;
 
     fs << "images" << "[";
     for (const ImageRecord& im : images)
@@ -245,6 +233,13 @@ void writeSummary(const std::string& path, const Options& o, const std::vector<I
         fs << "}";
     }
     fs << "]";
+}
+
+void writeSummary(const std::string& path, const Options& o, int imagesRequested, const std::vector<ImageRecord>& images,
+                  const std::string& stoppedBy, double totalMs)
+{
+    xai_samples::writeStorageFile(
+        path, [&](cv::FileStorage& fs) { writeSummaryTo(fs, o, imagesRequested, images, stoppedBy, totalMs); });
 }
 
 } // namespace xai_explain

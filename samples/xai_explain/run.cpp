@@ -8,17 +8,21 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 
 #include <opencv2/core/utils/logger.hpp>
 #include <opencv2/imgcodecs.hpp>
 
+#include "../common/cli_files.hpp"
+#include "../common/cli_signals.hpp"
 #include "inputs.hpp"
 #include "model.hpp"
 #include "outputs.hpp"
 #include "progress.hpp"
 
 namespace fs = std::filesystem;
+using xai_samples::writeImageFile;
 
 namespace xai_explain {
 namespace {
@@ -70,7 +74,10 @@ public:
           progress_(Progress::styleFor(o.quiet), (int)images.size())
     {
         for (Explainer& e : explainers_)
-            e.cam->setProgressCallback([this](int done, int total) { return progress_.onForward(done, total); });
+            e.cam->setProgressCallback([this](int done, int total) {
+                progress_.onForward(done, total);
+                return xai_samples::stopSignal() == 0;  // Ctrl-C cancels the running explanation
+            });
         checkClassCount(net);
     }
 
@@ -78,12 +85,16 @@ public:
     int operator()()
     {
         const Clock::time_point start = Clock::now();
+        // A summary left by an earlier run in this folder would describe files this run replaces.
+        const std::string summary = outputPath("summary.json");
+        std::error_code ec;
+        fs::remove(summary, ec);
         std::vector<ImageRecord> records;
         int failed = 0;
         std::vector<double> costs;
         for (const Explainer& e : explainers_)
             costs.push_back(e.cost);
-        for (size_t i = 0; i < images_.size(); i++)
+        for (size_t i = 0; i < images_.size() && !xai_samples::stopSignal(); i++)
         {
             ImageRecord rec;
             rec.path = images_[i].path;
@@ -106,10 +117,16 @@ public:
             {
                 rec.error = e.what();
             }
+            if (xai_samples::stopSignal())
+            {
+                removeWritten();  // stopped in the middle of this image: it is not part of the run
+                break;
+            }
             if (!rec.error.empty())
             {
                 failed++;
                 rec.classes.clear();
+                removeWritten();  // the summary lists no file of a failed image
                 progress_.message("xai_explain: error: " + rec.path + ": " + rec.error);
             }
             progress_.endImage();
@@ -117,8 +134,22 @@ public:
         }
         progress_.finish();
 
-        const std::string summary = (fs::path(o_.outputDir) / "summary.json").string();
-        writeSummary(summary, o_, records, millisecondsSince(start));
+        const std::string stoppedBy = xai_samples::stopSignal() ? xai_samples::stopSignalName() : std::string();
+        try
+        {
+            writeSummary(summary, o_, (int)images_.size(), records, stoppedBy, millisecondsSince(start));
+        }
+        catch (const xai_samples::WriteError& e)
+        {
+            progress_.message(std::string("xai_explain: error: ") + e.what());
+            return stoppedBy.empty() ? 1 : xai_samples::stopExitCode();
+        }
+        if (!stoppedBy.empty())
+        {
+            progress_.message("xai_explain: stopped by " + stoppedBy + " after " + std::to_string(records.size()) +
+                              " of " + std::to_string(images_.size()) + " images; " + summary + " lists them");
+            return xai_samples::stopExitCode();
+        }
         if (!o_.quiet)
         {
             const cv::xai::ScoreCAM& cam = *explainers_.front().cam;
@@ -147,8 +178,25 @@ private:
         return id >= 0 && id < (int)labels_.size() ? labels_[id] : std::string();
     }
 
+    //! Writes one output file of the current image, whole or not at all.
+    void write(const std::string& file, const std::function<void(const std::string&)>& writer)
+    {
+        const std::string path = outputPath(file);
+        writer(path);
+        written_.push_back(path);
+    }
+
+    void removeWritten()
+    {
+        std::error_code ec;
+        for (const std::string& path : written_)
+            fs::remove(path, ec);
+        written_.clear();
+    }
+
     void explainImage(ImageRecord& rec)
     {
+        written_.clear();
         const cv::Mat image = cv::imread(rec.path, cv::IMREAD_COLOR);
         if (image.empty())
             throw std::runtime_error("cannot read the image (missing, unreadable or not an image format)");
@@ -213,9 +261,10 @@ private:
                 r.map16File = base + "_map.png";
                 r.mapFloatFile = base + "_map.tiff";
                 overlays[c].push_back(overlayMap(image, maps[k], o_.colormap, o_.alpha));
-                writeImage(outputPath(r.overlayFile), overlays[c].back());
-                writeMap16(outputPath(r.map16File), maps[k]);
-                writeMapFloat(outputPath(r.mapFloatFile), maps[k]);
+                const cv::Mat& map = maps[k];
+                write(r.overlayFile, [&](const std::string& path) { writeImageFile(path, overlays[c].back()); });
+                write(r.map16File, [&](const std::string& path) { writeMap16(path, map); });
+                write(r.mapFloatFile, [&](const std::string& path) { writeMapFloat(path, map); });
                 rec.classes[c].maps.push_back(r);
             }
         }
@@ -242,7 +291,8 @@ private:
             captions.push_back(caption);
         }
         c.montageFile = rec.stem + "_" + classTag(c.id, c.name) + "_montage.png";
-        writeImage(outputPath(c.montageFile), montage(pictures, captions));
+        const cv::Mat picture = montage(pictures, captions);
+        write(c.montageFile, [&](const std::string& path) { writeImageFile(path, picture); });
     }
 
     std::string outputPath(const std::string& file) const { return (fs::path(o_.outputDir) / file).string(); }
@@ -253,6 +303,7 @@ private:
     ClassRequest classes_;  // before the explainers: a misspelt class name fails fast
     std::vector<Explainer> explainers_;
     Progress progress_;
+    std::vector<std::string> written_;  //!< files of the current image, removed if it fails
 };
 
 } // namespace
@@ -279,6 +330,7 @@ int run(const Options& o)
         throw UsageError("cannot create the output folder '" + o.outputDir + "'");
 
     Run job(o, images, net);
+    xai_samples::catchStopSignals();  // from here on, Ctrl-C stops cleanly between files
     return job();
 }
 
