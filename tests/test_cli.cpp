@@ -16,6 +16,7 @@
 #include <tuple>
 #include <vector>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -186,6 +187,17 @@ TEST(XAI_Explain, bad_usage_is_one_line_and_exit_code_2)
     REQUIRE_EXE();
     TempDir dir;
     std::ofstream(dir.path() / "not_a_model.onnx") << "this is not a network\n";
+    std::ofstream(dir.path() / "empty_labels.txt") << "\n  \n";
+    // Models whose sidecar holds a wrong value: ignoring it would explain a wrongly prepared input.
+    for (const auto& [name, yml] : std::vector<std::pair<std::string, std::string>>{
+             {"negative", "input_width: -5\ninput_height: 128\n"},
+             {"halfsize", "input_width: 128\n"},
+             {"badscale", "scale: 0\n"},
+             {"badswap", "swap_rb: \"yes please\"\n"}})
+    {
+        fs::copy_file(kModel, dir.path() / (name + ".onnx"));
+        std::ofstream(dir.path() / (name + ".yml")) << "%YAML:1.0\n---\n" << yml;
+    }
     const struct
     {
         std::string args, message;
@@ -205,6 +217,13 @@ TEST(XAI_Explain, bad_usage_is_one_line_and_exit_code_2)
         {"--class no-such-class", "no-such-class"},
         {"--class 12345", "12345"},
         {"--layer no_such_layer", "no_such_layer"},
+        {"--labels empty_labels.txt", "'empty_labels.txt' holds no class name"},
+        {"--labels /dev/zero", "'/dev/zero' is larger than 16 MiB"},
+        {"--framework onx", "unknown --framework 'onx'"},
+        {"--model negative.onnx", "input_width must be a whole number from 1 to 65536, not -5"},
+        {"--model halfsize.onnx", "input_width and input_height go together"},
+        {"--model badscale.onnx", "scale must be a positive number, not 0"},
+        {"--model badswap.onnx", "swap_rb must be 0 or 1, not 'yes please'"},
     };
     for (const auto& c : cases)
     {
@@ -531,4 +550,71 @@ TEST(XAI_Explain, an_interrupted_run_stops_cleanly_and_summarises_what_was_done)
         EXPECT_NE(std::find(stems.begin(), stems.end(), stem), stems.end()) << f << " is not in summary.json";
     }
     EXPECT_EQ(halfWritten(dir.path() / "out"), std::vector<std::string>());
+}
+
+// Reading a FIFO would block forever: what is neither a file nor a folder is skipped, and said so.
+TEST(XAI_Explain, a_fifo_given_as_an_image_is_skipped_with_a_warning)
+{
+    REQUIRE_EXE();
+    TempDir dir;
+    ASSERT_EQ(::mkfifo((dir.path() / "pipe.png").c_str(), 0600), 0);
+    const Result r = runExplain(dir.path(), "--method score-cam --max-channels 2 --quiet pipe.png " +
+                                                quote(kDemo.string()));
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.err.find("xai_explain: warning: image 'pipe.png' is a FIFO, not an image file: skipped"),
+              std::string::npos) << r.err;
+    cv::FileStorage summary((dir.path() / "xai_out" / "summary.json").string(), cv::FileStorage::READ);
+    ASSERT_EQ(summary["images"].size(), 1u);
+    EXPECT_EQ((std::string)summary["images"][0]["stem"], "demo");
+
+    const Result alone = runExplain(dir.path(), "pipe.png");
+    EXPECT_EQ(alone.code, 2) << alone.err;
+    EXPECT_NE(alone.err.find("xai_explain: error: no image files found"), std::string::npos) << alone.err;
+}
+
+// A JPEG cut short decodes (the decoder fills in the rest): it is explained, with a warning on
+// stderr and in summary.json, so that nobody takes its map for the whole picture's.
+TEST(XAI_Explain, a_truncated_jpeg_is_explained_with_a_warning)
+{
+    REQUIRE_EXE();
+    TempDir dir;
+    std::vector<uchar> jpeg;
+    ASSERT_TRUE(cv::imencode(".jpg", cv::imread(kDemo.string()), jpeg));
+    std::ofstream(dir.path() / "whole.jpg", std::ios::binary).write((const char*)jpeg.data(), (std::streamsize)jpeg.size());
+    std::ofstream(dir.path() / "cut.jpg", std::ios::binary).write((const char*)jpeg.data(), (std::streamsize)jpeg.size() * 2 / 3);
+    const Result r = runExplain(dir.path(), "--method score-cam --max-channels 2 --quiet whole.jpg cut.jpg");
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.err.find("xai_explain: warning: cut.jpg: the JPEG data stops before its end marker"),
+              std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("whole.jpg"), std::string::npos) << r.err;
+    cv::FileStorage summary((dir.path() / "xai_out" / "summary.json").string(), cv::FileStorage::READ);
+    ASSERT_EQ(summary["images"].size(), 2u);
+    EXPECT_TRUE(summary["images"][0]["warning"].empty());
+    EXPECT_NE(((std::string)summary["images"][1]["warning"]).find("truncated"), std::string::npos);
+    EXPECT_EQ((std::string)summary["images"][1]["status"], "ok");
+}
+
+// A name near the file system's limit (255 bytes) would leave no room for the suffixes of the
+// outputs: the stem is cut, and the picture is explained.
+TEST(XAI_Explain, a_very_long_image_name_is_explained_under_a_shorter_stem)
+{
+    REQUIRE_EXE();
+    TempDir dir;
+    const std::string stem(240, 'a');
+    fs::copy_file(kDemo, dir.path() / (stem + ".png"));
+    fs::copy_file(kDemo, dir.path() / (stem.substr(0, 200) + "b.png"));  // the same stem once cut
+    const Result r = runExplain(dir.path(), "--method score-cam --max-channels 2 --quiet --output out .");
+    ASSERT_EQ(r.code, 0) << r.err;
+    cv::FileStorage summary((dir.path() / "out" / "summary.json").string(), cv::FileStorage::READ);
+    ASSERT_EQ(summary["images"].size(), 2u);
+    std::vector<std::string> stems;
+    for (const cv::FileNode& im : summary["images"])
+    {
+        const std::string s = (std::string)im["stem"];
+        EXPECT_LE(s.size(), 102u) << s;
+        EXPECT_EQ(s.substr(0, 100), stem.substr(0, 100));
+        stems.push_back(s);
+        expectMapFiles(dir.path() / "out", im["classes"][0]["maps"][0], cv::Size(128, 128));
+    }
+    EXPECT_NE(stems[0], stems[1]);
 }

@@ -4,6 +4,7 @@
 
 #include "options.hpp"
 
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -77,6 +78,19 @@ const Choices& colormapChoices()
         {"plasma", cv::COLORMAP_PLASMA}, {"viridis", cv::COLORMAP_VIRIDIS}, {"cividis", cv::COLORMAP_CIVIDIS},
         {"twilight", cv::COLORMAP_TWILIGHT}, {"twilight-shifted", cv::COLORMAP_TWILIGHT_SHIFTED},
         {"turbo", cv::COLORMAP_TURBO}, {"deepgreen", cv::COLORMAP_DEEPGREEN}};
+    return c;
+}
+
+/** The names cv::dnn::readNet knows (OpenCV 4.6; tflite from 4.8). An unknown one is not an error
+    there: the file extension decides, and the user's word is silently ignored. */
+const Choices& frameworkChoices()
+{
+    static const Choices c = {{"caffe", 0}, {"tensorflow", 0}, {"torch", 0}, {"darknet", 0}, {"dldt", 0},
+                              {"onnx", 0},
+#if CV_VERSION_MAJOR > 4 || (CV_VERSION_MAJOR == 4 && CV_VERSION_MINOR >= 8)
+                              {"tflite", 0},
+#endif
+    };
     return c;
 }
 
@@ -173,26 +187,76 @@ void applySidecar(const std::string& model, Options& o)
     if (!file.isOpened())
         throw UsageError("cannot read '" + path.string() + "'");
     o.sidecar = path.string();
+    const std::string where = "sidecar '" + path.string() + "'";
+
+    // Every key that is there must make sense: a wrong value silently ignored explains the wrong input.
+    auto shown = [](const cv::FileNode& n) {
+        if (n.isInt())
+            return std::to_string((int)n);
+        if (n.isReal())
+            return shortText((double)n);
+        if (n.isString())
+            return "'" + (std::string)n + "'";
+        return std::string(n.isSeq() ? "a list" : n.isMap() ? "a mapping" : "an empty value");
+    };
+    auto number = [&](const cv::FileNode& n, const std::string& key) {
+        if (!n.isInt() && !n.isReal())
+            throw UsageError(where + ": " + key + " must be a number, not " + shown(n));
+        return (double)n;
+    };
+    auto flag = [&](const char* key, bool& value) {
+        const cv::FileNode n = file[key];
+        if (n.empty())
+            return;
+        if (!n.isInt() || ((int)n != 0 && (int)n != 1))
+            throw UsageError(where + ": " + key + " must be 0 or 1, not " + shown(n));
+        value = (int)n != 0;
+    };
+    auto text = [&](const char* key, std::string& value) {
+        const cv::FileNode n = file[key];
+        if (n.empty())
+            return false;
+        if (!n.isString())
+            throw UsageError(where + ": " + key + " must be a string, not " + shown(n));
+        value = (std::string)n;
+        return true;
+    };
 
     cv::xai::ScoreCAM::Params& p = o.params.scoreCam;
-    const int width = (int)file["input_width"], height = (int)file["input_height"];
-    if (width > 0 && height > 0)
-        p.inputSize = cv::Size(width, height);
+    const cv::FileNode width = file["input_width"], height = file["input_height"];
+    if (width.empty() != height.empty())
+        throw UsageError(where + ": input_width and input_height go together");
+    if (!width.empty())
+    {
+        for (const auto& side : {std::make_pair("input_width", width), std::make_pair("input_height", height)})
+            if (!side.second.isInt() || (int)side.second < 1 || (int)side.second > 65536)
+                throw UsageError(where + ": " + side.first + " must be a whole number from 1 to 65536, not " +
+                                 shown(side.second));
+        p.inputSize = cv::Size((int)width, (int)height);
+    }
     if (!file["scale"].empty())
-        p.scale = (double)file["scale"];
+    {
+        p.scale = number(file["scale"], "scale");
+        if (!(p.scale > 0) || !std::isfinite(p.scale))
+            throw UsageError(where + ": scale must be a positive number, not " + shown(file["scale"]));
+    }
     const cv::FileNode mean = file["mean"];
     if (mean.isSeq() && mean.size() == 3)
-        p.mean = cv::Scalar((double)mean[0], (double)mean[1], (double)mean[2]);
-    else if (mean.isReal() || mean.isInt())
-        p.mean = cv::Scalar::all((double)mean);
-    if (!file["swap_rb"].empty())
-        p.swapRB = (int)file["swap_rb"] != 0;
-    if (!file["crop"].empty())
-        p.crop = (int)file["crop"] != 0;
-    if (!file["target_layer"].empty())
-        p.targetLayer = (std::string)file["target_layer"];
-    const std::string labels = (std::string)file["labels"];
-    if (!labels.empty())
+        p.mean = cv::Scalar(number(mean[0], "mean"), number(mean[1], "mean"), number(mean[2], "mean"));
+    else if (mean.isSeq() && mean.size() == 1)
+        p.mean = cv::Scalar::all(number(mean[0], "mean"));
+    else if (!mean.empty() && !mean.isSeq())
+        p.mean = cv::Scalar::all(number(mean, "mean"));
+    else if (!mean.empty())
+        throw UsageError(where + ": mean must be one number or a list of three, not a list of " +
+                         std::to_string(mean.size()));
+    flag("swap_rb", p.swapRB);
+    flag("crop", p.crop);
+    std::string layer;
+    if (text("target_layer", layer))
+        p.targetLayer = layer == "auto" ? std::string() : layer;
+    std::string labels;
+    if (text("labels", labels) && !labels.empty())
         o.labels = (path.parent_path() / labels).string();  // relative to the sidecar
 }
 
@@ -343,7 +407,8 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
             "shapes_resnet.onnx)")
         ("config", word("FILE"), "network description, for formats that keep it apart (.prototxt, .pbtxt, .cfg, "
             ".xml)")
-        ("framework", word("NAME"), "caffe, tensorflow, darknet, onnx, ... when the file extension does not tell")
+        ("framework", word("NAME"), (joinNames(frameworkChoices()) + ": the format, when the file extension "
+            "does not tell").c_str())
         ("image,i", po::value<std::vector<std::string>>()->value_name("PATH"), "image file, folder or list file; "
             "repeatable, also as positional arguments (default: the bundled demo.png)")
         ("labels", word("FILE"), "class names, one a line, line n for class n")
@@ -429,7 +494,13 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
     if (given("config"))
         requireReadableFile("config", o.config = str("config"));
     if (given("framework"))
+    {
         o.framework = str("framework");
+        std::string lower = o.framework;
+        for (char& c : lower)
+            c = (char)std::tolower((unsigned char)c);
+        choose("framework", lower, frameworkChoices());  // readNet lowercases it too
+    }
     applySidecar(o.model, o);
     if (given("labels"))
         o.labels = str("labels");

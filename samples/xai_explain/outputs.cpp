@@ -216,6 +216,8 @@ static void writeSummaryTo(cv::FileStorage& fs, const Options& o, int imagesRequ
         fs << "status" << (im.error.empty() ? "ok" : "error");
         if (!im.error.empty())
             fs << "error" << im.error;
+        if (!im.warning.empty())
+            fs << "warning" << im.warning;
         fs << "width" << im.size.width << "height" << im.size.height;
         fs << "classes" << "[";
         for (const ClassRecord& c : im.classes)

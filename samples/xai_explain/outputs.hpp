@@ -72,6 +72,7 @@ struct ImageRecord
 {
     std::string path, stem;
     std::string error;  //!< empty when the image was explained
+    std::string warning;  //!< what was wrong with an image that was explained all the same
     cv::Size size;
     std::vector<ClassRecord> classes;
 };

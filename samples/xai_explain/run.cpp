@@ -197,9 +197,9 @@ private:
     void explainImage(ImageRecord& rec)
     {
         written_.clear();
-        const cv::Mat image = cv::imread(rec.path, cv::IMREAD_COLOR);
-        if (image.empty())
-            throw std::runtime_error("cannot read the image (missing, unreadable or not an image format)");
+        const cv::Mat image = readImage(rec.path, cv::IMREAD_COLOR, rec.warning);
+        if (!rec.warning.empty())
+            progress_.message("xai_explain: warning: " + rec.path + ": " + rec.warning);
         rec.size = image.size();
 
         std::vector<int> ids;           // the distinct classes, in the order asked
@@ -322,7 +322,8 @@ int run(const Options& o)
         return 0;
     }
     checkLayerName(net, o.params.scoreCam.targetLayer);
-    const std::vector<ImageItem> images = collectImages(o.images);
+    const std::vector<ImageItem> images =
+        collectImages(o.images, [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); });
 
     std::error_code ec;
     fs::create_directories(o.outputDir, ec);
