@@ -224,6 +224,13 @@ TEST(XAI_Explain, bad_usage_is_one_line_and_exit_code_2)
         {"--model halfsize.onnx", "input_width and input_height go together"},
         {"--model badscale.onnx", "scale must be a positive number, not 0"},
         {"--model badswap.onnx", "swap_rb must be 0 or 1, not 'yes please'"},
+        // In the words of the command line, never the library's field names or its encoding of top:K.
+        {"--skip-spread 1", "--skip-spread 1 is out of range"},
+        {"--class top:11", "--class top:11: the model has only 10 classes"},
+        {"--size 1x1", "the input size 1x1 (--size 1x1) is too small for this model"},
+        {"--backend openvino", "--backend openvino: the backend is unknown to this OpenCV build"},
+        {"--target vulkan", "--target vulkan (it runs on the vulkan backend): the backend is unknown"},
+        {"--channels 2", "--channels 2"},
     };
     for (const auto& c : cases)
     {
@@ -233,6 +240,8 @@ TEST(XAI_Explain, bad_usage_is_one_line_and_exit_code_2)
         EXPECT_EQ(r.err.rfind("xai_explain: error: ", 0), 0u) << r.err;
         EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
         EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+        EXPECT_EQ(r.err.find("Params::"), std::string::npos) << r.err;
+        EXPECT_EQ(r.err.find("class id -"), std::string::npos) << r.err;
     }
     EXPECT_FALSE(fs::exists(dir.path() / "xai_out" / "summary.json"));
 }
@@ -617,4 +626,61 @@ TEST(XAI_Explain, a_very_long_image_name_is_explained_under_a_shorter_stem)
         expectMapFiles(dir.path() / "out", im["classes"][0]["maps"][0], cv::Size(128, 128));
     }
     EXPECT_NE(stems[0], stems[1]);
+}
+
+namespace {
+
+/** A classifier of 32x32 grey images in Darknet's format (a text .cfg and raw float weights), made
+    here: conv 3x3 (4) + ReLU, max pool, conv 1x1 (3), global average pool, softmax. */
+void writeGreyModel(const fs::path& dir)
+{
+    std::ofstream(dir / "grey.cfg") << "[net]\nwidth=32\nheight=32\nchannels=1\n\n"
+                                       "[convolutional]\nfilters=4\nsize=3\nstride=1\npad=1\nactivation=relu\n\n"
+                                       "[maxpool]\nsize=2\nstride=2\n\n"
+                                       "[convolutional]\nfilters=3\nsize=1\nstride=1\npad=0\nactivation=linear\n\n"
+                                       "[avgpool]\n\n[softmax]\n";
+    std::ofstream w(dir / "grey.weights", std::ios::binary);
+    const int32_t version[3] = {0, 2, 0};
+    const uint64_t seen = 0;
+    w.write((const char*)version, sizeof(version));
+    w.write((const char*)&seen, sizeof(seen));
+    cv::RNG rng(1);
+    for (int n : {4, 4 * 1 * 3 * 3, 3, 3 * 4})  // biases, then weights, of each convolution
+        for (int i = 0; i < n; i++)
+        {
+            const float v = (float)rng.uniform(-0.5, 0.5);
+            w.write((const char*)&v, sizeof(v));
+        }
+}
+
+} // namespace
+
+// A model of grey images refuses colour ones: the program finds that out and feeds it grey images.
+TEST(XAI_Explain, a_model_of_grey_images_is_explained)
+{
+    REQUIRE_EXE();
+    TempDir dir;
+    writeGreyModel(dir.path());
+    const std::string model = "--model grey.weights --config grey.cfg --size 32x32 ";
+    const Result list = runExplain(dir.path(), model + "--list-layers");
+    ASSERT_EQ(list.code, 0) << list.err;
+    EXPECT_NE(list.out.find("for a 1x1x32x32 input"), std::string::npos) << list.out;
+    EXPECT_TRUE(list.err.empty()) << "no OpenCV errors from trying colour first: " << list.err;
+
+    const Result r = runExplain(dir.path(), model + "--augmentations 2 --quiet " + quote(kDemo.string()));
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_TRUE(r.err.empty()) << r.err;
+    cv::FileStorage summary((dir.path() / "xai_out" / "summary.json").string(), cv::FileStorage::READ);
+    const cv::FileNode cls = summary["images"][0]["classes"][0];
+    ASSERT_EQ(cls["maps"].size(), 2u);
+    for (const cv::FileNode& m : cls["maps"])
+        expectMapFiles(dir.path() / "xai_out", m, cv::Size(128, 128));
+
+    // The library's map of the grey picture.
+    cv::xai::ScoreCAM::Params p;
+    p.inputSize = cv::Size(32, 32);
+    cv::Mat map;
+    cv::xai::ScoreCAM::create(cv::dnn::readNet((dir.path() / "grey.weights").string(), (dir.path() / "grey.cfg").string()), p)
+        ->compute(cv::imread(kDemo.string(), cv::IMREAD_GRAYSCALE), (int)cls["class_id"], map);
+    EXPECT_NEAR((double)cls["maps"][0]["stats"]["mean"], cv::mean(map)[0], 1e-5);
 }

@@ -112,9 +112,10 @@ cv::Scalar parseMean(const std::string& text)
     throw UsageError("--mean: '" + text + "' must be one value or three, as \"a,b,c\"");
 }
 
-void requireRange(const std::string& option, double v, double lo, double hi, const std::string& what)
+void requireRange(const std::string& option, double v, double lo, double hi, const std::string& what,
+                  bool hiIncluded)
 {
-    if (!(v >= lo && v <= hi))
+    if (!(v >= lo && (hiIncluded ? v <= hi : v < hi)))
     {
         std::ostringstream s;
         s << "--" << option << " " << v << " is out of range: " << what;

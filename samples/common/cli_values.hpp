@@ -53,8 +53,10 @@ cv::Size parseSize(const std::string& text);
 //! --mean: "a,b,c", "a b c" or one value for all channels.
 cv::Scalar parseMean(const std::string& text);
 
-//! Throws UsageError "--option v is out of range: what" unless lo <= v <= hi (NaN is out).
-void requireRange(const std::string& option, double v, double lo, double hi, const std::string& what);
+/** Throws UsageError "--option v is out of range: what" unless lo <= v <= hi, or lo <= v < hi when
+    hi is excluded (NaN is out). */
+void requireRange(const std::string& option, double v, double lo, double hi, const std::string& what,
+                  bool hiIncluded = true);
 
 } // namespace xai_samples
 

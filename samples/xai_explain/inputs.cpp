@@ -249,6 +249,7 @@ ClassRequest::ClassRequest(const std::string& spec, const std::vector<std::strin
             const std::string k = item.substr(4);
             if (!isWholeNumber(k) || std::stoi(k) < 1)
                 throw UsageError("--class '" + item + "': top:K needs a whole number K of at least 1");
+            top_ = std::max(top_, std::stoi(k));
             for (int rank = 1; rank <= std::stoi(k); rank++)
                 ids_.push_back(-rank);
         }
@@ -272,6 +273,9 @@ ClassRequest::ClassRequest(const std::string& spec, const std::vector<std::strin
 
 void ClassRequest::checkClassCount(int numClasses) const
 {
+    if (top_ > numClasses)
+        throw UsageError("--class top:" + std::to_string(top_) + ": the model has only " + std::to_string(numClasses) +
+                         " classes");
     for (int id : ids_)
         if (id >= numClasses)
             throw UsageError("--class " + std::to_string(id) + ": the model has " +

@@ -53,7 +53,7 @@ public:
     //! Throws UsageError for a malformed item or an unknown name.
     ClassRequest(const std::string& spec, const std::vector<std::string>& labels);
 
-    //! Throws UsageError when an explicit id does not exist among numClasses classes.
+    //! Throws UsageError when an explicit id, or top:K, does not exist among numClasses classes.
     void checkClassCount(int numClasses) const;
 
     /** The ids to ask the library for: explicit ids as they are, top:K as -1 to -K (the library ranks
@@ -62,6 +62,7 @@ public:
 
 private:
     std::vector<int> ids_;
+    int top_ = 0;  //!< the largest K of the top:K items; 0 when there is none
 };
 
 } // namespace xai_explain

@@ -4,6 +4,7 @@
 
 #include "options.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -224,6 +225,8 @@ void applySidecar(const std::string& model, Options& o)
 
     cv::xai::ScoreCAM::Params& p = o.params.scoreCam;
     const cv::FileNode width = file["input_width"], height = file["input_height"];
+    if (!width.empty())
+        o.sizeOrigin = "input_width/input_height of " + where;
     if (width.empty() != height.empty())
         throw UsageError(where + ": input_width and input_height go together");
     if (!width.empty())
@@ -250,6 +253,11 @@ void applySidecar(const std::string& model, Options& o)
     else if (!mean.empty())
         throw UsageError(where + ": mean must be one number or a list of three, not a list of " +
                          std::to_string(mean.size()));
+    const cv::FileNode channels = file["channels"];
+    if (!channels.empty() && (!channels.isInt() || ((int)channels != 1 && (int)channels != 3)))
+        throw UsageError(where + ": channels must be 1 or 3, not " + shown(channels));
+    if (!channels.empty())
+        o.channels = (int)channels;
     flag("swap_rb", p.swapRB);
     flag("crop", p.crop);
     std::string layer;
@@ -299,6 +307,27 @@ void pairBackendAndTarget(int& backend, int& target)
         target = backend == DNN_BACKEND_CUDA    ? DNN_TARGET_CUDA
                  : backend == DNN_BACKEND_VKCOM ? DNN_TARGET_VULKAN
                                                 : DNN_TARGET_CPU;
+}
+
+/** A backend that OpenCV was built without fails at the first forward with "Unknown backend
+    identifier": say so before anything runs. CUDA is the exception: the library falls back to the
+    CPU with a warning. */
+void checkBackendBuiltIn(int backend, const std::string& asked)
+{
+    if (backend < 0 || backend == cv::dnn::DNN_BACKEND_CUDA)
+        return;
+    std::vector<int> available;
+    for (const auto& pair : cv::dnn::getAvailableBackends())
+        available.push_back(pair.first);
+    if (std::find(available.begin(), available.end(), backend) != available.end())
+        return;
+    std::string names = "default";
+    for (const Choice& c : backendChoices())
+        if (c.value >= 0 && (c.value == cv::dnn::DNN_BACKEND_CUDA ||
+                             std::find(available.begin(), available.end(), c.value) != available.end()))
+            names += ", " + std::string(c.name);
+    throw UsageError(asked + ": the backend is unknown to this OpenCV build (it was built without it); "
+                     "available: " + names);
 }
 
 // ---- --help ----
@@ -430,6 +459,8 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
             "value for all")
         ("swap-rb", po::bool_switch(), "feed RGB instead of OpenCV's BGR")
         ("no-swap-rb", po::bool_switch(), "feed BGR even if the .yml or preset says RGB")
+        ("channels", po::value<int>()->value_name("N"), "1: feed the model grey images, 3: colour; default: what "
+            "the model accepts (colour first)")
         ("crop", po::bool_switch(), "resize keeping the aspect ratio and crop the centre")
         ("no-crop", po::bool_switch(), "resize to the input size (the .yml or preset may say crop)");
 
@@ -520,9 +551,20 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
     {
         o.preset = str("preset");
         applyPreset(choose("preset", o.preset, presetChoices()), p);
+        if (o.preset != "none")
+            o.sizeOrigin = "--preset " + o.preset;
     }
     if (given("size"))
+    {
         p.inputSize = parseSize(str("size"));
+        o.sizeOrigin = "--size " + str("size");
+    }
+    if (given("channels"))
+    {
+        o.channels = vm["channels"].as<int>();
+        if (o.channels != 1 && o.channels != 3)
+            throw UsageError("--channels " + std::to_string(o.channels) + ": 1 (grey) or 3 (colour) is expected");
+    }
     if (given("scale"))
     {
         p.scale = vm["scale"].as<double>();
@@ -558,7 +600,7 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
     if (p.maxChannels < 0)
         throw UsageError("--max-channels must be 0 (all) or positive, got " + std::to_string(p.maxChannels));
     p.skipSpreadFraction = vm["skip-spread"].as<double>();
-    requireRange("skip-spread", p.skipSpreadFraction, 0, 1, "a fraction, 0 to 1");
+    requireRange("skip-spread", p.skipSpreadFraction, 0, 1, "a fraction from 0 up to, not including, 1", false);
     p.batchSize = vm["batch"].as<int>();
     if (p.batchSize < 1)
         throw UsageError("--batch must be at least 1, got " + std::to_string(p.batchSize));
@@ -566,6 +608,9 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
     p.backend = choose("backend", str("backend"), backendChoices());
     p.target = choose("target", str("target"), targetChoices());
     pairBackendAndTarget(p.backend, p.target);
+    checkBackendBuiltIn(p.backend, given("backend") ? "--backend " + str("backend")
+                                                    : "--target " + str("target") + " (it runs on the " +
+                                                          backendName(p.backend) + " backend)");
 
     // Output.
     o.outputDir = str("output");

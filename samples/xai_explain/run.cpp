@@ -69,7 +69,7 @@ class Run
 {
 public:
     Run(const Options& o, const std::vector<ImageItem>& images, cv::dnn::Net& net)
-        : o_(o), images_(images), labels_(o.labels.empty() ? std::vector<std::string>() : readLabels(o.labels)),
+        : o_(o), images_(images), net_(net), labels_(o.labels.empty() ? std::vector<std::string>() : readLabels(o.labels)),
           classes_(o.classes, labels_), explainers_(createExplainers(net, o)),
           progress_(Progress::styleFor(o.quiet), (int)images.size())
     {
@@ -78,7 +78,7 @@ public:
                 progress_.onForward(done, total);
                 return xai_samples::stopSignal() == 0;  // Ctrl-C cancels the running explanation
             });
-        checkClassCount(net);
+        checkModel();
     }
 
     //! Explains every image; returns the exit code.
@@ -161,12 +161,16 @@ public:
     }
 
 private:
-    //! With a fixed input size, a wrong --class id or an unrunnable model is found before the first image.
-    void checkClassCount(cv::dnn::Net& net)
+    /** With a fixed input size, a wrong --class id, an input too small or an unrunnable model is found
+        before the first image, and so are the channels of the model's images. */
+    void checkModel()
     {
+        channels_ = o_.channels ? o_.channels : 3;
         if (o_.params.scoreCam.inputSize.empty())
             return;  // the image's own size: the first image will tell
-        const int numClasses = probeClassCount(net, o_);
+        const ModelProbe probe = probeModel(net_, o_);
+        channels_ = probe.channels;
+        const int numClasses = probe.numClasses;
         classes_.checkClassCount(numClasses);
         if (!labels_.empty() && (int)labels_.size() != numClasses)
             progress_.message("xai_explain: warning: " + std::to_string(labels_.size()) + " labels in '" + o_.labels +
@@ -197,7 +201,10 @@ private:
     void explainImage(ImageRecord& rec)
     {
         written_.clear();
-        const cv::Mat image = readImage(rec.path, cv::IMREAD_COLOR, rec.warning);
+        const cv::Mat input = readImage(rec.path, channels_ == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR, rec.warning);
+        cv::Mat image = input;  // what the overlays are drawn on
+        if (input.channels() == 1)
+            cv::cvtColor(input, image, cv::COLOR_GRAY2BGR);
         if (!rec.warning.empty())
             progress_.message("xai_explain: warning: " + rec.path + ": " + rec.warning);
         rec.size = image.size();
@@ -213,13 +220,16 @@ private:
             const Clock::time_point start = Clock::now();
             try
             {
-                ex.cam->compute(image, classes_.libraryIds(), maps);
+                ex.cam->compute(input, classes_.libraryIds(), maps);
             }
             catch (const cv::Exception& e)
             {
                 // Every image has the same classes: an id out of range is the command's fault.
                 if (e.code == cv::Error::StsOutOfRange)
+                {
+                    classes_.checkClassCount(probeModel(net_, o_, input.size()).numClasses);
                     throw UsageError("--class: " + messageOf(e));
+                }
                 throw;
             }
             const double ms = millisecondsSince(start);
@@ -299,6 +309,8 @@ private:
 
     const Options& o_;
     const std::vector<ImageItem>& images_;
+    cv::dnn::Net net_;  // a handle to the explainers' net
+    int channels_ = 3;  // of the images the model takes
     std::vector<std::string> labels_;
     ClassRequest classes_;  // before the explainers: a misspelt class name fails fast
     std::vector<Explainer> explainers_;
@@ -318,7 +330,7 @@ int run(const Options& o)
     {
         // Without --size the net has no input size to infer shapes from: a common classifier's.
         const cv::Size size = o.params.scoreCam.inputSize.empty() ? cv::Size(224, 224) : o.params.scoreCam.inputSize;
-        printLayers(net, size, std::cout);
+        printLayers(net, size, o.channels ? o.channels : probeModel(net, o, size).channels, std::cout);
         return 0;
     }
     checkLayerName(net, o.params.scoreCam.targetLayer);
