@@ -684,3 +684,32 @@ TEST(XAI_Explain, a_model_of_grey_images_is_explained)
         ->compute(cv::imread(kDemo.string(), cv::IMREAD_GRAYSCALE), (int)cls["class_id"], map);
     EXPECT_NEAR((double)cls["maps"][0]["stats"]["mean"], cv::mean(map)[0], 1e-5);
 }
+
+// -n 100000 is hours of work: the run says so, with the forwards it needs, before it starts; and a
+// stop signal (here SIGTERM) ends it cleanly.
+TEST(XAI_Explain, a_long_run_is_announced_before_it_starts)
+{
+    REQUIRE_EXE();
+    TempDir dir;
+    const xai_tests::Running run = xai_tests::startProgram(kExe, dir.path(), "-n 100000 --output out");
+    const bool announced = xai_tests::waitForStderr(run, "xai_explain: this run needs up to ", 120);
+    ::kill(run.pid, SIGTERM);
+    const Result r = xai_tests::finishProgram(run);
+    ASSERT_TRUE(announced) << r.err;
+    // The bundled model explains 128 channels in batches of 16: 1 + 8 forwards for Score-CAM,
+    // ceil(100000 / 16) + 100000 * 8 for the views.
+    EXPECT_NE(r.err.find("806,259 forwards of 16 images (Score-CAM 9, Augmented Score-CAM 806,250 per image, "
+                         "1 image): about "),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(r.code, 128 + SIGTERM) << r.err;
+    EXPECT_NE(r.err.find("xai_explain: stopped by SIGTERM after 0 of 1 image"), std::string::npos) << r.err;
+    cv::FileStorage summary((dir.path() / "out" / "summary.json").string(), cv::FileStorage::READ);
+    ASSERT_TRUE(summary.isOpened());
+    EXPECT_EQ((int)summary["images_done"], 0);
+
+    // A short run is not announced.
+    const Result quick = runExplain(dir.path(), "--method score-cam --max-channels 4");
+    EXPECT_EQ(quick.code, 0) << quick.err;
+    EXPECT_EQ(quick.err.find("this run needs"), std::string::npos) << quick.err;
+}

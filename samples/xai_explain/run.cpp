@@ -15,13 +15,15 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "../common/cli_files.hpp"
+#include "../common/cli_plan.hpp"
+#include "../common/cli_progress.hpp"
 #include "../common/cli_signals.hpp"
 #include "inputs.hpp"
 #include "model.hpp"
 #include "outputs.hpp"
-#include "progress.hpp"
 
 namespace fs = std::filesystem;
+using xai_samples::Progress;
 using xai_samples::writeImageFile;
 
 namespace xai_explain {
@@ -71,7 +73,7 @@ public:
     Run(const Options& o, const std::vector<ImageItem>& images, cv::dnn::Net& net)
         : o_(o), images_(images), net_(net), labels_(o.labels.empty() ? std::vector<std::string>() : readLabels(o.labels)),
           classes_(o.classes, labels_), explainers_(createExplainers(net, o)),
-          progress_(Progress::styleFor(o.quiet), (int)images.size())
+          progress_("xai_explain", Progress::styleFor(o.quiet), (int)images.size())
     {
         for (Explainer& e : explainers_)
             e.cam->setProgressCallback([this](int done, int total) {
@@ -147,7 +149,8 @@ public:
         if (!stoppedBy.empty())
         {
             progress_.message("xai_explain: stopped by " + stoppedBy + " after " + std::to_string(records.size()) +
-                              " of " + std::to_string(images_.size()) + " images; " + summary + " lists them");
+                              " of " + xai_samples::counted((long long)images_.size(), "image") + "; " + summary +
+                              " lists what was done");
             return xai_samples::stopExitCode();
         }
         if (!o_.quiet)
@@ -175,6 +178,36 @@ private:
         if (!labels_.empty() && (int)labels_.size() != numClasses)
             progress_.message("xai_explain: warning: " + std::to_string(labels_.size()) + " labels in '" + o_.labels +
                               "' for " + std::to_string(numClasses) + " classes");
+        if (!o_.quiet)
+            announceLongRun();
+    }
+
+    //! A run of many hours (-n 100000) says so before it starts, with how to make it shorter.
+    void announceLongRun()
+    {
+        const cv::xai::ScoreCAM::Params& p = o_.params.scoreCam;
+        const cv::dnn::MatShape input = {1, channels_, p.inputSize.height, p.inputSize.width};
+        const int channels = xai_samples::explainedChannels(net_, p, input);
+        if (channels <= 0)
+            return;
+        long long perImage = 0;
+        std::string parts;
+        for (const Explainer& e : explainers_)
+        {
+            const int views = e.method == Method::Augmented ? o_.params.augmentation.numAugmentations : 1;
+            const long long n = xai_samples::explanationForwards(channels, p, views);
+            perImage += n;
+            parts += (parts.empty() ? "" : ", ") + std::string(e.title) + " " + xai_samples::grouped(n);
+        }
+        const long long forwards = perImage * (long long)images_.size();
+        const double seconds = (double)forwards * p.batchSize * xai_samples::singleForwardSeconds(net_, p, input);
+        if (seconds < xai_samples::kLongRunSeconds)
+            return;
+        progress_.message("xai_explain: this run needs up to " + xai_samples::grouped(forwards) + " forwards of " +
+                          std::to_string(p.batchSize) + " images (" + parts + " per image, " +
+                          xai_samples::counted((long long)images_.size(), "image") + "): about " + xai_samples::roughDuration(seconds) +
+                          " from one timed forward. Ctrl-C stops it cleanly; fewer --augmentations, --max-channels "
+                          "or --method score-cam make it shorter");
     }
 
     std::string labelOf(int id) const
