@@ -5,6 +5,7 @@
 // xai_evaluate as a user meets it: runs over three drawn scenes with the bundled model, judged by
 // exit codes, messages and files; a resumed run, and shards merged, must give the whole run's rows.
 
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -81,7 +82,29 @@ std::vector<std::string> split(const std::string& line)
     return f;
 }
 
-Result runEvaluate(const fs::path& dir, const std::string& args) { return xai_tests::runProgram(kExe, dir, args); }
+Result runEvaluate(const fs::path& dir, const std::string& args, const std::string& shellSetup = "")
+{
+    return xai_tests::runProgram(kExe, dir, args, shellSetup);
+}
+
+//! Names in `dir` that no finished write leaves: temporaries, and tables whose last line has no newline.
+std::vector<std::string> halfWritten(const fs::path& dir)
+{
+    std::vector<std::string> bad;
+    for (const fs::directory_entry& e : fs::directory_iterator(dir))
+    {
+        const std::string name = e.path().filename().string();
+        if (name[0] == '.')
+            bad.push_back(name);
+        else if (e.path().extension() == ".csv")
+        {
+            const std::string text = readText(e.path());
+            if (text.empty() || text.back() != '\n')
+                bad.push_back(name + " (cut)");
+        }
+    }
+    return bad;
+}
 
 /** Three 128x128 scenes, one shape each (a disc, a square, a triangle) on a textured background,
     with masks, boxes and a ground-truth file in the format of tests/data/scenes/single.yml. */
@@ -289,6 +312,81 @@ TEST_F(XAI_Evaluate, interrupted_run_resumes_where_it_stopped)
     const Result loud = runEvaluate(root_, baseArgs(false) + " --output resumed --no-plots");
     ASSERT_EQ(0, loud.code) << loud.err;
     EXPECT_NE(std::string::npos, loud.err.find("0 evaluated, 6 already")) << loud.err;
+}
+
+// Ctrl-C ends the running unit (the library's and the metrics' progress callbacks cancel it), keeps
+// the finished ones with a summary of them, and the same command then completes the run exactly.
+TEST_F(XAI_Evaluate, a_stop_signal_ends_the_run_cleanly_and_the_same_command_resumes_it)
+{
+    ASSERT_EQ(0, whole_.code) << whole_.err;
+    const fs::path dir = root_ / "signalled";
+    const xai_tests::Running run = xai_tests::startProgram(kExe, root_, baseArgs() + " --output signalled");
+    bool started = false;  // once the first unit is written
+    for (int i = 0; i < 1200 && !started; i++)
+    {
+        started = lines(readText(dir / "per_image.csv")).size() >= 2;
+        if (!started)
+            ::usleep(50000);
+    }
+    ::kill(run.pid, SIGINT);
+    const Result r = xai_tests::finishProgram(run);
+    ASSERT_TRUE(started) << r.err;
+    EXPECT_EQ(130, r.code) << r.err;
+    EXPECT_NE(std::string::npos, r.err.find("xai_evaluate: stopped by SIGINT after ")) << r.err;
+    EXPECT_NE(std::string::npos, r.err.find("run the same command again to resume")) << r.err;
+    EXPECT_TRUE(fs::exists(dir / "summary.yml"));
+    const size_t kept = lines(readText(dir / "per_image.csv")).size();
+    EXPECT_GE(kept, 2u);
+    EXPECT_LT(kept, 7u) << "the run did not stop";
+    EXPECT_EQ(std::vector<std::string>(), halfWritten(dir));
+
+    const Result again = runEvaluate(root_, baseArgs() + " --output signalled");
+    ASSERT_EQ(0, again.code) << again.err;
+    EXPECT_EQ(withoutTimes(readText(root_ / "whole" / "per_image.csv")), withoutTimes(readText(dir / "per_image.csv")));
+    EXPECT_EQ(readText(root_ / "whole" / "curves.csv"), readText(dir / "curves.csv"));
+    EXPECT_EQ(readText(root_ / "whole" / "randomization.csv"), readText(dir / "randomization.csv"));
+}
+
+// A full disk (a file size limit here) stops the run with the reason; no table is left with a cut
+// line, and the same command resumes the run exactly once there is room.
+TEST_F(XAI_Evaluate, a_full_disk_stops_the_run_and_the_same_command_resumes_it)
+{
+    ASSERT_EQ(0, whole_.code) << whole_.err;
+    const fs::path dir = root_ / "full";
+    const Result full = runEvaluate(root_, baseArgs() + " --output full", "trap '' XFSZ; ulimit -f 2;");  // 1 KiB
+    EXPECT_EQ(1, full.code) << full.err;
+    EXPECT_NE(std::string::npos, full.err.find("xai_evaluate: error: cannot write '")) << full.err;
+    EXPECT_NE(std::string::npos, full.err.find("': File too large; the rows written so far are kept")) << full.err;
+    EXPECT_EQ(std::vector<std::string>(), halfWritten(dir));
+    EXPECT_LT(lines(readText(dir / "per_image.csv")).size(), 7u) << "the limit stopped nothing";
+
+    const Result again = runEvaluate(root_, baseArgs() + " --output full");
+    ASSERT_EQ(0, again.code) << again.err;
+    EXPECT_EQ(withoutTimes(readText(root_ / "whole" / "per_image.csv")), withoutTimes(readText(dir / "per_image.csv")));
+    EXPECT_EQ(readText(root_ / "whole" / "curves.csv"), readText(dir / "curves.csv"));
+    EXPECT_EQ(readText(root_ / "whole" / "randomization.csv"), readText(dir / "randomization.csv"));
+}
+
+// In a log (stderr not a terminal) the progress is plain lines, as xai_explain prints them.
+TEST_F(XAI_Evaluate, progress_is_printed_as_plain_lines_when_stderr_is_not_a_terminal)
+{
+    const Result r = runEvaluate(root_, baseArgs(false) + " --limit 1 --output loud --no-plots");
+    ASSERT_EQ(0, r.code) << r.err;
+    EXPECT_NE(std::string::npos, r.err.find("xai_evaluate: 100%  1/1 images")) << r.err;
+    EXPECT_EQ(std::string::npos, r.err.find('\r')) << r.err;
+}
+
+// --steps 100000 on 128x128 images would remove no pixel at most steps: refused before it starts.
+TEST_F(XAI_Evaluate, more_steps_than_pixels_are_refused)
+{
+    std::string args = baseArgs();
+    args.replace(args.find("--steps 10 "), 11, "--steps 20000 ");
+    const Result r = runEvaluate(root_, args + " --output steps");
+    EXPECT_EQ(2, r.code) << r.err;
+    EXPECT_EQ(1u, lines(r.err).size()) << r.err;
+    EXPECT_NE(std::string::npos,
+              r.err.find("xai_evaluate: error: --steps 20000 is more than the 16384 pixels of img/0.png (128x128)"))
+        << r.err;
 }
 
 TEST_F(XAI_Evaluate, shards_merged_equal_the_whole_run)

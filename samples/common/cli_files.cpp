@@ -68,6 +68,48 @@ void writeFileAtomically(const std::string& path, const std::string& bytes)
     }
 }
 
+void appendFileAtomically(const std::string& path, const std::string& bytes)
+{
+    const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0)
+        fail(path, std::strerror(errno));
+    const off_t before = ::lseek(fd, 0, SEEK_END);
+    int error = 0;
+    for (size_t done = 0; done < bytes.size() && !error;)
+    {
+        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno != EINTR)
+            error = errno;
+        else if (n > 0)
+            done += (size_t)n;
+    }
+    if (error && before >= 0 && ::ftruncate(fd, before) != 0)
+    {
+        // The half-written end stays; readers drop a last line without its newline.
+    }
+    if (::close(fd) != 0 && !error)
+        error = errno;
+    if (error)
+        fail(path, std::strerror(error));
+}
+
+std::string specialFileKind(const std::string& path)
+{
+    std::error_code ec;
+    switch (fs::status(path, ec).type())
+    {
+    case fs::file_type::fifo: return "a FIFO";
+    case fs::file_type::character:
+    case fs::file_type::block: return "a device";
+    case fs::file_type::socket: return "a socket";
+    case fs::file_type::regular:
+    case fs::file_type::directory:
+    case fs::file_type::not_found:
+    case fs::file_type::none: return std::string();
+    default: return "not a regular file";
+    }
+}
+
 void writeImageFile(const std::string& path, const cv::Mat& image)
 {
     std::vector<uchar> buffer;

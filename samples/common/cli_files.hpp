@@ -31,6 +31,15 @@ void writeFileAtomically(const std::string& path, const std::string& bytes);
 //! cv::imencode in the format of the path's extension, then writeFileAtomically.
 void writeImageFile(const std::string& path, const cv::Mat& image);
 
+/** Appends `bytes` to `path` (created if missing) whole or not at all: a write that fails cuts the
+    file back to its former length and throws WriteError. */
+void appendFileAtomically(const std::string& path, const std::string& bytes);
+
+/** What a path that exists but is neither a regular file nor a folder is, in a user's words ("a
+    FIFO", "a device", "a socket"); empty for a regular file, a folder or a missing path. Reading
+    such a path could block forever or never end. */
+std::string specialFileKind(const std::string& path);
+
 /** A cv::FileStorage document built in memory by `fill`, in the format of the path's extension
     (.json, .yml, .xml), then writeFileAtomically. */
 void writeStorageFile(const std::string& path, const std::function<void(cv::FileStorage&)>& fill);

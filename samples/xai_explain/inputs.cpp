@@ -17,6 +17,7 @@
 
 #include <opencv2/imgcodecs.hpp>
 
+#include "../common/cli_files.hpp"
 #include "options.hpp"
 
 namespace fs = std::filesystem;
@@ -59,20 +60,6 @@ void requireExists(const fs::path& p, const std::string& what)
         throw UsageError(what + " '" + p.string() + "' does not exist");
 }
 
-//! What a path that is neither a file nor a folder is, in a user's words.
-std::string kindOf(const fs::path& p)
-{
-    std::error_code ec;
-    switch (fs::status(p, ec).type())
-    {
-    case fs::file_type::fifo: return "a FIFO";
-    case fs::file_type::character:
-    case fs::file_type::block: return "a device";
-    case fs::file_type::socket: return "a socket";
-    default: return "not a regular file";
-    }
-}
-
 //! Image paths gathered from the arguments, and the warning for what is skipped.
 struct Collector
 {
@@ -96,12 +83,11 @@ struct Collector
     {
         requireExists(p, what);
         std::error_code ec;
+        const std::string special = xai_samples::specialFileKind(p.string());
         if (fs::is_directory(p, ec))
             addFolder(p);
-        else if (!fs::is_regular_file(p, ec))
-            // Reading a FIFO or a device could block forever or never end.
-            warn("xai_explain: warning: " + what + " '" + p.string() + "' is " + kindOf(p) +
-                 ", not an image file: skipped");
+        else if (!special.empty())
+            warn("xai_explain: warning: " + what + " '" + p.string() + "' is " + special + ", not an image file: skipped");
         else
             paths.push_back(p);
     }
