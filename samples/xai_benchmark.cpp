@@ -32,6 +32,8 @@
 #include "common/cli_errors.hpp"
 #include "common/cli_parse.hpp"
 #include "common/cli_values.hpp"
+#include "common/fusion_options.hpp"
+#include "xai_benchmark/fusion_case.hpp"
 #include "xai_benchmark/resnet18.hpp"
 
 namespace po = boost::program_options;
@@ -50,6 +52,7 @@ struct Case
 struct Measure
 {
     double explainS = 0, limitS = 0;
+    double fusionS = 0;     // the fusion alone (fusing the same views again), part of explainS
     int forwards = 0, batch = 0, channels = 0;
     double peakMb = 0;
     double pearson = -2;    // mean correlation with the all-channel map, when asked for
@@ -154,6 +157,11 @@ Measure runCase(const Case& c, const std::vector<cv::Mat>& images, bool withFide
     m.forwards = cam->getForwardCount();
     m.batch = cam->getEffectiveBatchSize();
     m.explainS = median(explain);
+    std::vector<double> fusion;
+    std::vector<cv::Mat> again;
+    for (int r = 0; r < c.repeats; r++)
+        fusion.push_back(seconds([&] { cam->fuseAgain(c.params.fusion, c.params.superResolution, again); }));
+    m.fusionS = median(fusion);
 
     // The limit: the same forwards on the same net (already set up for this shape and these
     // outputs, so no re-setup is timed), with an input that does not change.
@@ -191,6 +199,7 @@ std::string describe(const Case& c, const Measure& m)
     o << "model=" << c.model << " method=" << c.method << " size=" << s.inputSize.width << "x"
       << s.inputSize.height << " threads=" << cv::getNumThreads() << " views=" << c.params.augmentation.numAugmentations << " channels=" << m.channels
       << " max_channels=" << s.maxChannels << " skip_spread=" << s.skipSpreadFraction << " batch=" << m.batch << " forwards=" << m.forwards
+      << " fusion=" << xai_samples::nameOf(c.params.fusion, xai_samples::fusionChoices()) << " fusion_s=" << m.fusionS
       << " explain_s=" << m.explainS << " limit_s=" << m.limitS
       << " fwd_per_s=" << (m.explainS > 0 ? m.forwards * m.batch / m.explainS : 0);
     o.precision(1);
@@ -288,6 +297,7 @@ static int runBenchmark(int argc, char** argv)
     std::vector<std::string> imagePaths;
     int views = 0, batch = 0, maxChannels = 0, repeats = 0, threads = 0;
     double skipSpread = 0;
+    std::string fusion, grid;
     opts.add_options()
         ("help,h", "print this help and exit")
         ("model", po::value(&model), "resnet18 (built in code, 224x224), a project model name (shapes_vgg, "
@@ -303,7 +313,13 @@ static int runBenchmark(int argc, char** argv)
         ("fidelity", "also report the mean and lowest Pearson correlation with the all-channel maps")
         ("size", po::value(&size), "input size WxH of a model given as a file (default 224x224)")
         ("repeats", po::value(&repeats)->default_value(3), "timed repeats after one warm-up (median reported)")
-        ("threads", po::value(&threads)->default_value(0), "OpenCV threads (cv::setNumThreads); 0: OpenCV's default");
+        ("threads", po::value(&threads)->default_value(0), "OpenCV threads (cv::setNumThreads); 0: OpenCV's default")
+        ("fusion", po::value(&fusion)->default_value("mean"), "fusion of the augmented views: mean, max or "
+                                                                "super-resolution")
+        ("fusion-only", "time the fusion alone on synthetic views (--augmentations views of a --grid grid in a "
+                        "--size frame; default 100 views of 14x14 in 224x224) instead of explanations")
+        ("grid", po::value(&grid)->default_value("14x14"), "the layer's grid of --fusion-only");
+    opts.add(xai_samples::superResolutionOptions());
     po::variables_map vm;
     std::vector<Case> cases;
     std::vector<cv::Mat> images;
@@ -329,6 +345,25 @@ static int runBenchmark(int argc, char** argv)
     requireRange("skip-spread", skipSpread, 0, 1, "a fraction from 0 up to, not including, 1", false);
     if (method != "score-cam" && method != "augmented")
         throw xai_samples::UsageError("--method must be score-cam or augmented, not '" + method + "'");
+    const int fusionMethod = xai_samples::choose("fusion", fusion, xai_samples::fusionChoices());
+    cv::xai::SuperResolutionParams superResolution;
+    cv::xai::AugmentationParams augmentation;
+    xai_samples::readSuperResolutionOptions(vm, superResolution, augmentation);
+    if (vm.count("fusion-only"))
+    {
+        xai_benchmark::FusionCase f;
+        f.views = vm["augmentations"].defaulted() ? f.views : views;
+        f.grid = xai_samples::parseSize(grid);
+        f.frame = size.empty() ? f.frame : xai_samples::parseSize(size);
+        f.fusion = fusionMethod == cv::xai::FUSION_MEAN && vm["fusion"].defaulted() ? f.fusion : fusionMethod;
+        f.superResolution = superResolution;
+        f.augmentation.latticeSize = augmentation.latticeSize;
+        f.repeats = repeats;
+        if (threads > 0)
+            cv::setNumThreads(threads);
+        std::cout << xai_benchmark::runFusionCase(f) << std::endl;
+        return 0;
+    }
     const bool projectModel = !model.empty() && !projectModelPath(model).empty();
     if (!model.empty() && model != "resnet18" && !projectModel && !std::ifstream(model).good())
         throw xai_samples::UsageError("--model '" + model + "' is neither resnet18, a project model name nor a "
@@ -369,6 +404,9 @@ static int runBenchmark(int argc, char** argv)
             p.scoreCam.inputSize = xai_samples::parseSize(size);
         p.scoreCam.maxChannels = maxChannels;
         p.scoreCam.skipSpreadFraction = skipSpread;
+        p.fusion = fusionMethod;
+        p.superResolution = superResolution;
+        p.augmentation.latticeSize = augmentation.latticeSize;
         cases.push_back(makeCase(model, n, p, repeats));
     }
     cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);

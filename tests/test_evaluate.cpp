@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -418,6 +419,47 @@ TEST_F(XAI_Evaluate, shards_merged_equal_the_whole_run)
     EXPECT_NE(std::string::npos, bad.err.find("seed")) << bad.err;
 }
 
+TEST_F(XAI_Evaluate, methods_of_the_same_views_share_them_and_each_fuses_its_own_way)
+{
+    const std::string methods = "mean:4,super-resolution:4,max:4,super-resolution:4/tv=0.05,super-resolution:4:lattice";
+    const Result r = runEvaluate(root_, "--model " + quote(modelPath().string()) + " " + kPreprocessing +
+                                            " --ground-truth " + quote((root_ / "scenes" / "gt.yml").string()) +
+                                            " --limit 1 --max-channels 16 --steps 4 --batch 8 --threads 2 --quiet"
+                                            " --methods " + methods + " --output shared");
+    ASSERT_EQ(0, r.code) << r.err;
+    const std::vector<std::string> rows = lines(readText(root_ / "shared" / "per_image.csv"));
+    ASSERT_EQ(6u, rows.size());
+    const std::vector<std::string> header = split(rows[0]);
+    auto col = [&](const char* name) { return (size_t)(std::find(header.begin(), header.end(), name) - header.begin()); };
+    std::map<std::string, std::vector<std::string>> byMethod;
+    for (size_t i = 1; i < rows.size(); i++)
+        byMethod[split(rows[i])[col("method")]] = split(rows[i]);
+    EXPECT_EQ("super-resolution", byMethod["super-resolution:4"][col("fusion")]);
+    EXPECT_EQ("mean", byMethod["mean:4"][col("fusion")]);
+    // One computation of the four random views: the same forwards; different fusions, different maps.
+    for (const char* m : {"super-resolution:4", "max:4", "super-resolution:4/tv=0.05"})
+        EXPECT_EQ(byMethod["mean:4"][col("forwards")], byMethod[m][col("forwards")]) << m;
+    EXPECT_NE(byMethod["mean:4"][col("energy_mask")], byMethod["super-resolution:4"][col("energy_mask")]);
+    EXPECT_NE(byMethod["super-resolution:4"][col("energy_mask")], byMethod["super-resolution:4/tv=0.05"][col("energy_mask")]);
+
+    // Shared views change nothing: the map is the one AugmentedScoreCAM gives with that fusion alone.
+    cv::xai::AugmentedScoreCAM::Params p;
+    p.scoreCam.inputSize = cv::Size(128, 128);
+    p.scoreCam.scale = 0.00784313725490196;
+    p.scoreCam.mean = cv::Scalar::all(127.5);
+    p.scoreCam.batchSize = 8;
+    p.scoreCam.maxChannels = 16;
+    p.augmentation.numAugmentations = 4;
+    p.fusion = cv::xai::FUSION_SUPER_RESOLUTION;
+    p.superResolution.lambdaTV = 0.05;
+    const cv::Mat image = cv::imread((root_ / "scenes" / "img" / "0.png").string());
+    const cv::Mat mask = cv::imread((root_ / "scenes" / "img" / "0_mask.png").string(), cv::IMREAD_GRAYSCALE);
+    cv::Mat map;
+    cv::xai::AugmentedScoreCAM::create(cv::dnn::readNet(modelPath().string()), p)->compute(image, 0, map);
+    EXPECT_NEAR(cv::xai::energyPointingGameMask(map, mask),
+                std::stod(byMethod["super-resolution:4/tv=0.05"][col("energy_mask")]), 1e-6);
+}
+
 TEST_F(XAI_Evaluate, wrong_usage_is_one_line_and_exit_code_2)
 {
     struct Case
@@ -445,6 +487,12 @@ TEST_F(XAI_Evaluate, wrong_usage_is_one_line_and_exit_code_2)
          "model_checksum"},
         {"--merge scenes --output x", "not an output folder"},
         {model + gt + " --output x --no-such-option", "no-such-option"},
+        {model + gt + " --output x --methods super-resolution:15:lattice", "square number of views"},
+        {model + gt + " --output x --methods mean:4/tv=0.1", "for super-resolution only"},
+        {model + gt + " --output x --methods super-resolution:4/tv=-1", "--methods tv -1 is out of range"},
+        {model + gt + " --output x --methods super-resolution:4/speed=2", "unknown setting 'speed'"},
+        {model + gt + " --output x --sr-lambda-tv abc", "--sr-lambda-tv: 'abc' is not a number"},
+        {model + gt + " --output x --lattice 65", "--lattice 65 is out of range"},
     };
     for (const Case& c : cases)
     {

@@ -50,7 +50,8 @@ const Choices& weightChoices()
 
 const Choices& fusionChoices()
 {
-    static const Choices c = {{"mean", cv::xai::FUSION_MEAN}, {"max", cv::xai::FUSION_MAX}};
+    static const Choices c = {{"mean", cv::xai::FUSION_MEAN}, {"max", cv::xai::FUSION_MAX},
+                              {"super-resolution", cv::xai::FUSION_SUPER_RESOLUTION}};
     return c;
 }
 

@@ -10,7 +10,6 @@
 #include <map>
 #include <set>
 
-#include <unistd.h>
 
 #include <opencv2/dnn.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -23,6 +22,7 @@
 #include "dataset.hpp"
 #include "records.hpp"
 #include "report.hpp"
+#include "../common/cli_values.hpp"
 
 namespace fs = std::filesystem;
 using xai_samples::Progress;
@@ -136,15 +136,61 @@ cv::xai::AugmentedScoreCAM::Params explainerParams(const Options& o, const Metho
     p.scoreCam = o.scoreCam;
     p.augmentation = o.augmentation;
     p.augmentation.numAugmentations = m.augmented ? m.views : 1;
+    p.augmentation.latticeSize = m.augmented ? m.lattice : 0;
     p.fusion = m.fusion;
+    p.superResolution = m.superResolution;
     return p;
 }
 
-cv::Ptr<cv::xai::ScoreCAM> makeExplainer(const cv::dnn::Net& net, const Options& o, const MethodSpec& m)
+/** The explainer of a group of methods that share their views: its own fusion is the cheap mean,
+    as every method of the group fuses the views again its own way. */
+cv::Ptr<cv::xai::ScoreCAM> makeGroupExplainer(const cv::dnn::Net& net, const Options& o, const MethodSpec& m)
 {
     if (!m.augmented)
         return cv::xai::ScoreCAM::create(net, o.scoreCam);
-    return cv::xai::AugmentedScoreCAM::create(net, explainerParams(o, m));
+    cv::xai::AugmentedScoreCAM::Params p = explainerParams(o, m);
+    p.fusion = cv::xai::FUSION_MEAN;
+    return cv::xai::AugmentedScoreCAM::create(net, p);
+}
+
+//! The maps of one method for one image, and what they cost.
+struct Explanation
+{
+    std::vector<cv::Mat> maps;  //!< one per object
+    int forwards = 0;
+    double seconds = 0;         //!< the forwards (shared by the methods of the same views) plus the method's fusion
+    std::vector<int> empties;
+};
+
+double secondsSince(int64 start)
+{
+    return (double)(cv::getTickCount() - start) / cv::getTickFrequency();
+}
+
+/** Explains the classes with every method of `group` (methods of the same views): the views are
+    computed once, and each method fuses them its own way (AugmentedScoreCAM::fuseAgain). */
+std::vector<Explanation> explainGroup(cv::xai::ScoreCAM& cam, const std::vector<const MethodSpec*>& group,
+                                      const cv::Mat& image, const std::vector<int>& classes)
+{
+    std::vector<Explanation> out(group.size());
+    const int64 t0 = cv::getTickCount();
+    cam.compute(image, classes, out[0].maps);
+    const double views = secondsSince(t0);
+    cv::xai::AugmentedScoreCAM* augmented = dynamic_cast<cv::xai::AugmentedScoreCAM*>(&cam);
+    for (size_t i = 0; i < group.size(); i++)
+    {
+        Explanation& e = out[i];
+        e.forwards = cam.getForwardCount();
+        e.seconds = views;
+        if (augmented)
+        {
+            const int64 t1 = cv::getTickCount();
+            augmented->fuseAgain(group[i]->fusion, group[i]->superResolution, e.maps);
+            e.seconds += secondsSince(t1);
+        }
+        e.empties = cam.getEmptyMaps();
+    }
+    return out;
 }
 
 //! --steps above the image's pixels: steps that remove no pixel, each a forward for nothing.
@@ -221,23 +267,16 @@ private:
     long long expected_, offset_ = 0, last_ = 0;
 };
 
-UnitRows evaluateUnit(const Options& o, const MethodSpec& method, cv::xai::ScoreCAM& cam, cv::dnn::Net& explainNet,
+UnitRows evaluateUnit(const Options& o, const MethodSpec& method, const Explanation& explained, cv::dnn::Net& explainNet,
                       cv::dnn::Net& metricNet, const GtImage& gt, const LoadedImage& li, const cv::Mat& probabilities,
                       UnitProgress& progress)
 {
-    cam.setProgressCallback(progress.callback());
     cv::xai::PerturbationParams perturbation = o.perturbation;
     perturbation.progress = progress.callback();
-    std::vector<int> classes;
-    for (const GtObject& obj : gt.objects)
-        classes.push_back(obj.classId);
-    std::vector<cv::Mat> maps;
-    const int64 t0 = cv::getTickCount();
-    cam.compute(li.image, classes, maps);
-    const double seconds = (double)(cv::getTickCount() - t0) / cv::getTickFrequency();
-    const int forwards = cam.getForwardCount();
-    const std::vector<int> empties = cam.getEmptyMaps();
-    progress.next();
+    const std::vector<cv::Mat>& maps = explained.maps;
+    const double seconds = explained.seconds;
+    const int forwards = explained.forwards;
+    const std::vector<int>& empties = explained.empties;
 
     cv::Point top;
     cv::minMaxLoc(probabilities, nullptr, nullptr, nullptr, &top);
@@ -287,7 +326,7 @@ UnitRows evaluateUnit(const Options& o, const MethodSpec& method, cv::xai::Score
         out.perImage.push_back({index, method.name, std::to_string(k), gt.name, std::to_string(obj.classId),
                                 std::to_string(top.x), number(probabilities.at<float>(0, obj.classId)),
                                 std::to_string(method.augmented ? method.views : 1),
-                                method.augmented ? (method.fusion == cv::xai::FUSION_MAX ? "max" : "mean") : "none",
+                                method.augmented ? xai_samples::nameOf(method.fusion, xai_samples::fusionChoices()) : "none",
                                 std::to_string(forwards), number(seconds), empty ? "1" : "0", number(conf.drop),
                                 conf.increase ? "1" : "0", number(conf.masked), number(delAuc), number(insAuc),
                                 number(energyBox), number(energyMask), number(iou), std::to_string(box.x),
@@ -312,7 +351,7 @@ UnitRows evaluateUnit(const Options& o, const MethodSpec& method, cv::xai::Score
         cv::xai::SaliencyFunction explain = [&](cv::dnn::Net& net) {
             cv::Mat m;
             if (method.augmented)
-                cv::xai::AugmentedScoreCAM::create(net, params)->compute(image, classId, m);
+                cv::xai::AugmentedScoreCAM::create(net, params)->compute(image, classId, m); // with its own fusion
             else
                 cv::xai::ScoreCAM::create(net, params.scoreCam)->compute(image, classId, m);
             return m;
@@ -329,6 +368,32 @@ UnitRows evaluateUnit(const Options& o, const MethodSpec& method, cv::xai::Score
     return out;
 }
 
+//! Methods of the same views, not done yet for an image: one computation of the views serves them all.
+using Group = std::vector<const MethodSpec*>;
+
+//! The groups of the methods still to do for an image, in the order of --methods.
+std::vector<Group> groupsOf(const Options& o, const std::set<Unit>& done, int imageIndex)
+{
+    std::vector<Group> groups;
+    std::vector<bool> grouped(o.methods.size(), false);
+    for (size_t first = 0; first < o.methods.size(); first++)
+    {
+        if (grouped[first])
+            continue;
+        Group group;
+        for (size_t j = first; j < o.methods.size(); j++)
+            if (!grouped[j] && (j == first || o.methods[j].sameViews(o.methods[first])) &&
+                !done.count(Unit(imageIndex, o.methods[j].name)))
+            {
+                group.push_back(&o.methods[j]);
+                grouped[j] = true;
+            }
+        if (!group.empty())
+            groups.push_back(group);
+    }
+    return groups;
+}
+
 //! What the pending units will cost, in forwards, by the cost model.
 struct Plan
 {
@@ -337,10 +402,10 @@ struct Plan
     long long total = 0;                            //!< of the whole run
     cv::dnn::MatShape input;                        //!< the input blob the estimate is for
 
-    //! One image and method: its explanation, then per object Average Drop and the two curves.
-    long long unitForwards(const MethodSpec& m, int objects) const
+    //! The views of a group once, then per method and object Average Drop and the two curves.
+    long long groupForwards(const Group& group, int objects) const
     {
-        return explanation.at(m.name) + objects * (1 + 2 * curve);
+        return explanation.at(group[0]->name) + (long long)group.size() * objects * (1 + 2 * curve);
     }
 };
 
@@ -356,14 +421,18 @@ Plan planOf(const Options& o, cv::dnn::Net& net, const std::vector<const GtImage
                                                 : (long long)m.views;  // unknown: relative costs only
     const long long b = std::max(1, o.perturbation.batchSize);
     plan.curve = (o.perturbation.steps + 1 + b - 1) / b;
-    const long long layers = o.randomizationImages > 0 ? (long long)randomizationLayers(net, o.randomizationLayers).size() : 0;
+    const long long layers =
+        o.randomizationImages > 0 ? (long long)randomizationLayers(net, o.randomizationLayers).size() : 0;
     for (const GtImage* im : todo)
     {
         plan.total += 1;  // the class probabilities of the image
-        for (const MethodSpec& m : o.methods)
-            if (!done.count(Unit(im->index, m.name)))
-                plan.total += plan.unitForwards(m, (int)im->objects.size()) +
-                              (im->index < o.randomizationImages ? (layers + 1) * plan.explanation[m.name] + layers : 0);
+        for (const Group& group : groupsOf(o, done, im->index))
+        {
+            plan.total += plan.groupForwards(group, (int)im->objects.size());
+            if (im->index < o.randomizationImages)
+                for (const MethodSpec* m : group)  // an explanation per randomised layer, and a probe
+                    plan.total += (layers + 1) * plan.explanation[m->name] + layers;
+        }
     }
     return plan;
 }
@@ -480,9 +549,8 @@ int runEvaluation(const Options& o)
     {
         const GtImage* im = todo[i];
         std::vector<double> costs;
-        for (const MethodSpec& m : o.methods)
-            if (!done.count(Unit(im->index, m.name)))
-                costs.push_back((double)plan.unitForwards(m, (int)im->objects.size()));
+        for (const Group& group : groupsOf(o, done, im->index))
+            costs.push_back((double)plan.groupForwards(group, (int)im->objects.size()));
         progress.beginImage((int)i, im->name, costs);
         LoadedImage li;
         cv::Mat probabilities;
@@ -499,26 +567,39 @@ int runEvaluation(const Options& o)
             progress.endImage();
             continue;
         }
-        int method = 0;
-        for (const MethodSpec& m : o.methods)
+        // Methods of the same views share one computation of them; each fuses them its own way.
+        const std::vector<Group> groups = groupsOf(o, done, im->index);
+        for (size_t k = 0; k < groups.size() && !xai_samples::stopSignal() && writeFailure.empty(); k++)
         {
-            if (done.count(Unit(im->index, m.name)))
-                continue;
-            progress.beginMethod(method++, m.name);
+            const Group& group = groups[k];
+            progress.beginMethod((int)k, group[0]->name);
+            size_t completed = 0;
             try
             {
-                cv::Ptr<cv::xai::ScoreCAM>& cam = cams[m.name];
+                cv::Ptr<cv::xai::ScoreCAM>& cam = cams[group[0]->name];
                 if (!cam)
-                    cam = makeExplainer(explainNet, o, m);
-                UnitProgress unitProgress(progress, plan.unitForwards(m, (int)im->objects.size()));
-                const UnitRows rows =
-                    evaluateUnit(o, m, *cam, explainNet, metricNet, *im, li, probabilities, unitProgress);
-                // Curves and randomisation first: a unit counts as done once its per-image rows are written.
-                appendRows(pathIn(o.output, kCurvesFile), curveColumns(o.perturbation.steps), rows.curves);
-                if (!rows.randomization.empty())
-                    appendRows(pathIn(o.output, kRandomizationFile), randomizationColumns(), rows.randomization);
-                appendRows(pathIn(o.output, kPerImageFile), perImageColumns(), rows.perImage);
-                done.insert(Unit(im->index, m.name));
+                    cam = makeGroupExplainer(explainNet, o, *group[0]);
+                UnitProgress unitProgress(progress, plan.groupForwards(group, (int)im->objects.size()));
+                cam->setProgressCallback(unitProgress.callback());
+                std::vector<int> classes;
+                for (const GtObject& obj : im->objects)
+                    classes.push_back(obj.classId);
+                const std::vector<Explanation> explained = explainGroup(*cam, group, li.image, classes);
+                unitProgress.next();
+                for (size_t g = 0; g < group.size(); g++)
+                {
+                    const MethodSpec& m = *group[g];
+                    const UnitRows rows =
+                        evaluateUnit(o, m, explained[g], explainNet, metricNet, *im, li, probabilities, unitProgress);
+                    // Curves and randomisation first: a unit counts as done once its per-image rows are written.
+                    appendRows(pathIn(o.output, kCurvesFile), curveColumns(o.perturbation.steps), rows.curves);
+                    if (!rows.randomization.empty())
+                        appendRows(pathIn(o.output, kRandomizationFile), randomizationColumns(), rows.randomization);
+                    appendRows(pathIn(o.output, kPerImageFile), perImageColumns(), rows.perImage);
+                    done.insert(Unit(im->index, m.name));
+                    finished++;
+                    completed++;
+                }
             }
             catch (const UsageError&)
             {
@@ -527,18 +608,17 @@ int runEvaluation(const Options& o)
             catch (const xai_samples::WriteError& e)
             {
                 writeFailure = e.what();  // a full disk fails every unit after this one too: stop
-                break;
             }
             catch (const std::exception& e)
             {
                 if (xai_samples::stopSignal())
                     break;  // cancelled: not a failure, and not done
                 const cv::Exception* ce = dynamic_cast<const cv::Exception*>(&e);
-                progress.message("xai_evaluate: error: " + im->name + " (" + m.name + "): " +
+                progress.message("xai_evaluate: error: " + im->name + " (" + group[0]->name + "): " +
                                  (ce ? messageOf(*ce) : std::string(e.what())));
-                failures++;
+                failures += (int)(group.size() - completed);
+                finished += (int)(group.size() - completed);
             }
-            finished++;
         }
         progress.endImage();
     }

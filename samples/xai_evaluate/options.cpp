@@ -4,6 +4,7 @@
 
 #include "options.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -17,6 +18,8 @@
 
 #include "../common/cli_parse.hpp"
 #include "../common/cli_values.hpp"
+#include "../common/fusion_options.hpp"
+#include "../common/fusion_options.hpp"
 #include "dataset.hpp"
 
 namespace po = boost::program_options;
@@ -144,22 +147,54 @@ void printHelp(std::ostream& out, const po::options_description& visible)
 
 std::string baselineName(int baseline) { return nameOf(baseline, baselineChoices()); }
 
-MethodSpec parseMethod(const std::string& text)
+MethodSpec parseMethod(const std::string& text, const cv::xai::SuperResolutionParams& superResolution)
 {
     MethodSpec m;
     m.name = text;
+    m.superResolution = superResolution;
     if (text == "score-cam")
         return m;
-    const size_t colon = text.find(':');
-    const std::string fusion = text.substr(0, colon);
-    if (colon == std::string::npos || (fusion != "mean" && fusion != "max"))
-        throw UsageError("--methods: unknown method '" + text + "' (expected score-cam, mean:N or max:N)");
-    const long views = parseWhole("methods", text.substr(colon + 1));
+    // FUSION:N[:lattice][/KEY=VALUE...]
+    std::vector<std::string> parts;
+    std::stringstream split(text);
+    for (std::string part; std::getline(split, part, '/');)
+        parts.push_back(part);
+    const std::string head = parts.empty() ? std::string() : parts[0];
+    const size_t colon = head.find(':');
+    const std::string fusion = head.substr(0, colon);
+    const Choices& fusions = fusionChoices();
+    const bool known = std::any_of(fusions.begin(), fusions.end(), [&](const Choice& c) { return fusion == c.name; });
+    if (colon == std::string::npos || !known)
+        throw UsageError("--methods: unknown method '" + text + "' (expected score-cam, or mean:N, max:N or "
+                         "super-resolution:N, each optionally with :lattice and /KEY=VALUE settings)");
+    std::string count = head.substr(colon + 1);
+    const size_t second = count.find(':');
+    if (second != std::string::npos)
+    {
+        if (count.substr(second + 1) != "lattice")
+            throw UsageError("--methods: '" + text + "': only ':lattice' may follow the number of views");
+        count = count.substr(0, second);
+        m.lattice = -1; // set from the number of views below
+    }
+    const long views = parseWhole("methods", count);
     if (views < 1 || views > 4096)
         throw UsageError("--methods: '" + text + "' needs a number of views from 1 to 4096");
+    if (m.lattice < 0)
+    {
+        m.lattice = (int)std::lround(std::sqrt((double)views));
+        if ((long)m.lattice * m.lattice != views)
+            throw UsageError("--methods: '" + text + "': a lattice of k x k views needs a square number of views");
+    }
     m.augmented = true;
     m.views = (int)views;
-    m.fusion = fusion == "mean" ? cv::xai::FUSION_MEAN : cv::xai::FUSION_MAX;
+    m.fusion = choose("methods", fusion, fusions);
+    for (size_t i = 1; i < parts.size(); i++)
+    {
+        if (m.fusion != cv::xai::FUSION_SUPER_RESOLUTION)
+            throw UsageError("--methods: '" + text + "': settings after '/' are for super-resolution only");
+        applySuperResolutionSetting(parts[i], "methods", m.superResolution);
+        m.settings.push_back(parts[i]);
+    }
     return m;
 }
 
@@ -188,6 +223,8 @@ std::vector<std::pair<std::string, std::string>> Options::settings() const
         {"max_channels", std::to_string(p.maxChannels)},
         {"batch_size", std::to_string(p.batchSize)},
         {"methods", methodList},
+        {"super_resolution", describeSuperResolution(superResolution)},
+        {"lattice", std::to_string(augmentation.latticeSize)},
         {"max_angle", number(augmentation.maxAngle)},
         {"max_shift", number(augmentation.maxShift)},
         {"seed", std::to_string(augmentation.seed)},
@@ -226,9 +263,12 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
     po::options_description method("Methods");
     method.add_options()
         ("methods", po::value<std::string>()->value_name("LIST")->default_value("score-cam,mean:16"),
-            "comma-separated methods: score-cam, mean:N or max:N (Augmented Score-CAM with N views, the "
-            "original included, fused by the mean or the maximum); the first is the reference of the "
-            "paired comparisons")
+            "comma-separated methods: score-cam, or FUSION:N with FUSION one of mean, max, "
+            "super-resolution (Augmented Score-CAM with N views, the original included), optionally "
+            "followed by :lattice (designed views, N = k x k) and, for super-resolution, /KEY=VALUE settings "
+            "(tv, energy, iterations, tolerance, downsampling, resolution, view-scale; e.g. "
+            "super-resolution:16:lattice/tv=0.001). Methods with the same views share their forwards. The "
+            "first method is the reference of the paired comparisons")
         ("max-angle", po::value<double>()->value_name("DEG")->default_value(defaults.augmentation.maxAngle,
             shortText(defaults.augmentation.maxAngle)), "views are rotated by up to this many degrees")
         ("max-shift", po::value<double>()->value_name("F")->default_value(defaults.augmentation.maxShift,
@@ -281,7 +321,7 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
         ("help,h", "print this help and exit");
 
     po::options_description visible("OPTIONS", 100, 44);
-    visible.add(model).add(method).add(data).add(metrics).add(output);
+    visible.add(model).add(method).add(superResolutionOptions()).add(data).add(metrics).add(output);
 
     po::variables_map vm;
     if (storeOptions(argc, argv, visible, nullptr, vm))
@@ -363,7 +403,8 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
     if (p.batchSize < 1 || p.batchSize > 1024)
         throw UsageError("--batch must be from 1 to 1024");
 
-    // Methods.
+    // Methods, on top of the super-resolution options.
+    readSuperResolutionOptions(vm, o.superResolution, o.augmentation);
     std::string list = str("methods");
     for (size_t start = 0; start <= list.size();)
     {
@@ -373,7 +414,9 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
         const std::string item = list.substr(start, comma - start);
         if (item.empty())
             throw UsageError("--methods: an empty name in '" + list + "'");
-        const MethodSpec m = parseMethod(item);
+        MethodSpec m = parseMethod(item, o.superResolution);
+        if (m.augmented && m.lattice == 0)
+            m.lattice = o.augmentation.latticeSize; // --lattice, for the methods that do not say
         for (const MethodSpec& other : o.methods)
             if (other.name == m.name)
                 throw UsageError("--methods: '" + m.name + "' is listed twice");

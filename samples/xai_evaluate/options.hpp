@@ -16,17 +16,30 @@
 
 namespace xai_evaluate {
 
-//! One explanation method of the comparison: "score-cam", "mean:N" or "max:N".
+/** One explanation method of the comparison: "score-cam", or FUSION:N[:lattice][/KEY=VALUE...]
+    (Augmented Score-CAM with N views fused by mean, max or super-resolution, random views or a
+    lattice of sub-cell shifts, and super-resolution settings of its own). */
 struct MethodSpec
 {
     std::string name;
     bool augmented = false;
     int views = 1;
     int fusion = cv::xai::FUSION_MEAN;
+    int lattice = 0;                                //!< k of a k x k lattice of designed views; 0: random
+    std::vector<std::string> settings;              //!< super-resolution settings, KEY=VALUE
+    cv::xai::SuperResolutionParams superResolution; //!< the global options with the settings applied
+
+    //! Methods with the same views share their forwards: only the fusion differs.
+    bool sameViews(const MethodSpec& other) const
+    {
+        return augmented && other.augmented && views == other.views && lattice == other.lattice;
+    }
 };
 
-//! Parses "score-cam", "mean:16", "max:4"; throws UsageError.
-MethodSpec parseMethod(const std::string& text);
+/** Parses "score-cam", "mean:16", "max:4", "super-resolution:16:lattice/tv=0.001"; the settings
+    apply on top of `superResolution` (the command line's). Throws UsageError. */
+MethodSpec parseMethod(const std::string& text, const cv::xai::SuperResolutionParams& superResolution =
+                                                    cv::xai::SuperResolutionParams());
 
 struct Options
 {
@@ -36,7 +49,8 @@ struct Options
     std::string modelName;   //!< the models.yml entry, or the file's stem
     std::string modelChecksum;  //!< FNV-1a 64 of the model file: a retrained model is another run
     cv::xai::ScoreCAM::Params scoreCam;       //!< preprocessing and Score-CAM settings
-    cv::xai::AugmentationParams augmentation; //!< angle, shift, seed (numAugmentations comes from each method)
+    cv::xai::AugmentationParams augmentation; //!< angle, shift, seed, lattice (numAugmentations comes from each method)
+    cv::xai::SuperResolutionParams superResolution; //!< the --sr-* options; a method's own settings go on top
     std::vector<MethodSpec> methods;
 
     // Data.

@@ -10,7 +10,7 @@ namespace xai {
 
 AugmentationParams::AugmentationParams()
     : numAugmentations(16), maxAngle(15.0), maxShift(0.1), minScale(1.0), maxScale(1.0),
-      horizontalFlip(false), seed(0), borderMode(BORDER_CONSTANT)
+      horizontalFlip(false), seed(0), borderMode(BORDER_CONSTANT), latticeSize(0)
 {
 }
 
@@ -23,6 +23,9 @@ void checkAugmentationParams(const AugmentationParams& p)
     CV_CheckLE(p.maxShift, 1.0, "AugmentationParams::maxShift is a fraction of the frame, at most 1");
     CV_CheckGT(p.minScale, 0.0, "AugmentationParams::minScale must be positive");
     CV_CheckLE(p.minScale, p.maxScale, "AugmentationParams: minScale must not exceed maxScale");
+    CV_CheckGE(p.latticeSize, 0, "AugmentationParams::latticeSize must be 0 (random shifts) or positive");
+    CV_CheckLE(p.latticeSize, 64, "AugmentationParams::latticeSize: more than 64 offsets per cell side is "
+                                  "finer than any map can show");
     if (p.borderMode != BORDER_CONSTANT && p.borderMode != BORDER_REFLECT_101 && p.borderMode != BORDER_REFLECT &&
         p.borderMode != BORDER_REPLICATE)
         CV_Error(Error::StsBadArg, "AugmentationParams::borderMode: BORDER_CONSTANT, BORDER_REFLECT_101, "
@@ -51,10 +54,21 @@ Mat checkWarp(InputArray warp)
     return w;
 }
 
-void generateWarps(Size frameSize, const AugmentationParams& params, OutputArrayOfArrays warps)
+//! Offset m of a lattice of k per cell of size s: 0, s/k, -s/k, 2s/k, ... within [-s/2, s/2).
+static double latticeOffset(int m, int k, double s)
+{
+    const int step = (m + 1) / 2 * (m % 2 ? 1 : -1);
+    // k even: the lattice holds -s/2 but not s/2, which would repeat it.
+    return (step == k / 2 && k % 2 == 0 ? -step : step) * s / k;
+}
+
+void generateWarps(Size frameSize, const AugmentationParams& params, OutputArrayOfArrays warps, Size gridSize)
 {
     checkAugmentationParams(params);
     CV_Assert(frameSize.width > 0 && frameSize.height > 0);
+    const int k = params.latticeSize;
+    if (k > 0 && (gridSize.width <= 0 || gridSize.height <= 0))
+        CV_Error(Error::StsBadArg, "AugmentationParams::latticeSize needs the target layer's grid size (gridSize)");
     const Point2f centre((frameSize.width - 1) * 0.5f, (frameSize.height - 1) * 0.5f);
     RNG rng((uint64)(int64)params.seed);
     std::vector<Mat> out(params.numAugmentations);
@@ -65,11 +79,21 @@ void generateWarps(Size frameSize, const AugmentationParams& params, OutputArray
         const double u_angle = rng.uniform(0., 1.), u_dx = rng.uniform(0., 1.), u_dy = rng.uniform(0., 1.);
         const double u_scale = rng.uniform(0., 1.), u_flip = rng.uniform(0., 1.);
         const double angle = (2 * u_angle - 1) * params.maxAngle;
-        const double dx = (2 * u_dx - 1) * params.maxShift * frameSize.width;
-        const double dy = (2 * u_dy - 1) * params.maxShift * frameSize.height;
+        double dx = (2 * u_dx - 1) * params.maxShift * frameSize.width;
+        double dy = (2 * u_dy - 1) * params.maxShift * frameSize.height;
+        if (k > 0)
+        {
+            const int cell = i % (k * k);
+            dx = latticeOffset(cell % k, k, frameSize.width / (double)gridSize.width);
+            dy = latticeOffset(cell / k, k, frameSize.height / (double)gridSize.height);
+        }
         const double scale = params.minScale + u_scale * (params.maxScale - params.minScale);
+        // Element by element: Mat(Matx) copies the data, so copyTo() into it would change a temporary.
+        const Mat rotation = getRotationMatrix2D(centre, angle, scale);
         Matx33d m = Matx33d::eye();
-        Mat(getRotationMatrix2D(centre, angle, scale)).copyTo(Mat(m).rowRange(0, 2));
+        for (int r = 0; r < 2; r++)
+            for (int c = 0; c < 3; c++)
+                m(r, c) = rotation.at<double>(r, c);
         if (params.horizontalFlip && u_flip < 0.5)
             m = m * Matx33d(-1, 0, 2 * centre.x, 0, 1, 0, 0, 0, 1);
         m(0, 2) += dx;

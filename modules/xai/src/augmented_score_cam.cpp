@@ -14,7 +14,7 @@
 namespace cv {
 namespace xai {
 
-AugmentedScoreCAM::Params::Params() : scoreCam(), augmentation(), fusion(FUSION_MEAN) {}
+AugmentedScoreCAM::Params::Params() : scoreCam(), augmentation(), fusion(FUSION_MEAN), superResolution() {}
 
 AugmentedScoreCAM::AugmentedScoreCAM() {}
 AugmentedScoreCAM::~AugmentedScoreCAM() {}
@@ -38,7 +38,7 @@ void checkParams(const AugmentedScoreCAM::Params& p)
     CV_CheckGE(s.maskSpace, (int)MASK_NORMALIZED_INPUT, "Params::maskSpace: one of cv::xai::MaskSpace is expected");
     CV_CheckLE(s.maskSpace, (int)MASK_RAW_PIXELS, "Params::maskSpace: one of cv::xai::MaskSpace is expected");
     checkAugmentationParams(p.augmentation);
-    MapFusion::create(p.fusion); // throws on an unknown method
+    MapFusion::create(p.fusion, p.superResolution); // throws on an unknown method or bad settings
 }
 
 //! Classes to explain: a negative id -k becomes the k-th most likely class of the unmasked image.
@@ -55,7 +55,7 @@ std::vector<int> resolveClasses(const std::vector<int>& requested, const Mat& ba
     for (size_t i = 0; i < requested.size(); i++)
     {
         const int id = requested[i];
-        if (id >= numClasses || -id > numClasses)
+        if (id >= numClasses || id < -numClasses) // not -id > numClasses: -INT_MIN overflows
             CV_Error(Error::StsOutOfRange, cv::format(
                 "class id %d is out of range: the net scores %d classes (ids 0 to %d, or -1 to -%d for the "
                 "most likely ones)", id, numClasses, numClasses - 1, numClasses));
@@ -94,12 +94,38 @@ bool normalizeMap(Mat& map)
     return true;
 }
 
+//! What the net and its layers look like for one input shape (found by a probe forward).
+struct NetLayout
+{
+    dnn::MatShape inputShape;
+    String targetLayer, scoreLayer;
+    bool probabilities;
+    int channels; //!< K
+    Size grid;    //!< the target layer's w x h
+};
+
+//! Everything one computation produced; the getters read the last one that completed.
+struct Run
+{
+    explicit Run(const InputGeometry& g) : geometry(g), forwards(0) {}
+
+    InputGeometry geometry;        //!< the image's way into the frame, to undo it
+    Size frame;
+    std::vector<int> classes;
+    Mat baseScores;                //!< of view 0
+    Mat weights;                   //!< channel weights of view 0
+    std::vector<Mat> warps;
+    std::vector<std::vector<Mat> > lowRes; //!< [view][class], h x w, before any ReLU
+    std::vector<int> emptyMaps;
+    int forwards;
+};
+
 class Explainer CV_FINAL : public AugmentedScoreCAM
 {
 public:
     Explainer(const dnn::Net& net, const AugmentedScoreCAM::Params& params)
         : net_(net), params_(params), geometry_(params.scoreCam), backend_(params.scoreCam.backend),
-          target_(params.scoreCam.target), forwards_(0), plannedForwards_(0)
+          target_(params.scoreCam.target), runForwards_(0), plannedForwards_(0), last_(geometry_)
     {
         if (net_.empty())
             CV_Error(Error::StsBadArg, "the net is empty: load a model with cv::dnn::readNet first");
@@ -116,6 +142,27 @@ public:
 
     void compute(InputArray image, const std::vector<int>& requested, OutputArrayOfArrays saliency) CV_OVERRIDE;
 
+    void fuseAgain(int fusion, const SuperResolutionParams& superResolution, OutputArrayOfArrays saliency) CV_OVERRIDE
+    {
+        if (last_.lowRes.empty())
+            CV_Error(Error::StsError, "fuseAgain: there is no computation to fuse again: call compute() first");
+        std::vector<Mat> maps;
+        fuseViews(last_, fusion, superResolution, maps);
+        writeMats(maps, saliency);
+    }
+
+    void getViewMaps(int classIndex, OutputArrayOfArrays maps) const CV_OVERRIDE
+    {
+        if (classIndex < 0 || classIndex >= (int)last_.classes.size())
+            CV_Error(Error::StsOutOfRange, cv::format("getViewMaps: class index %d is out of range: the last "
+                                                      "computation explained %d classes", classIndex,
+                                                      (int)last_.classes.size()));
+        std::vector<Mat> out;
+        for (size_t v = 0; v < last_.lowRes.size(); v++)
+            out.push_back(last_.lowRes[v][classIndex]);
+        writeMats(out, maps);
+    }
+
     void setWarps(InputArrayOfArrays warps) CV_OVERRIDE
     {
         std::vector<Mat> w;
@@ -126,20 +173,22 @@ public:
             customWarps_.push_back(checkWarp(w[i]));
     }
 
-    void getWarps(OutputArrayOfArrays warps) const CV_OVERRIDE { writeMats(lastWarps_, warps); }
-    String getTargetLayer() const CV_OVERRIDE { return targetLayer_; }
-    std::vector<int> getClassIds() const CV_OVERRIDE { return classes_; }
-    int getForwardCount() const CV_OVERRIDE { return forwards_; }
+    void getWarps(OutputArrayOfArrays warps) const CV_OVERRIDE { writeMats(last_.warps, warps); }
+    String getTargetLayer() const CV_OVERRIDE { return last_.lowRes.empty() ? String() : layout_.targetLayer; }
+    std::vector<int> getClassIds() const CV_OVERRIDE { return last_.classes; }
+    int getForwardCount() const CV_OVERRIDE { return last_.forwards; }
     int getEffectiveBatchSize() const CV_OVERRIDE { return scorer_ ? scorer_->capacity() : params_.scoreCam.batchSize; }
-    void getChannelWeights(OutputArray weights) const CV_OVERRIDE { weights_.copyTo(weights); }
+    void getChannelWeights(OutputArray weights) const CV_OVERRIDE { last_.weights.copyTo(weights); }
     void getScores(OutputArray scores, bool probabilities) const CV_OVERRIDE
     {
-        if (!probabilities || probabilities_ || baseScores_.empty())
-            baseScores_.copyTo(scores);
+        if (last_.baseScores.empty())
+            scores.release();
+        else if (!probabilities || layout_.probabilities)
+            last_.baseScores.copyTo(scores);
         else
-            softmaxRows(baseScores_).copyTo(scores);
+            softmaxRows(last_.baseScores).copyTo(scores);
     }
-    std::vector<int> getEmptyMaps() const CV_OVERRIDE { return emptyMaps_; }
+    std::vector<int> getEmptyMaps() const CV_OVERRIDE { return last_.emptyMaps; }
     int getBackend() const CV_OVERRIDE { return backend_; }
     int getTarget() const CV_OVERRIDE { return target_; }
     void setProgressCallback(const ProgressCallback& callback) CV_OVERRIDE { progress_ = callback; }
@@ -147,7 +196,7 @@ public:
 private:
     static void writeMats(const std::vector<Mat>& mats, OutputArrayOfArrays out)
     {
-        out.create((int)mats.size(), 1, CV_64F);
+        out.create((int)mats.size(), 1, CV_32F);
         for (size_t i = 0; i < mats.size(); i++)
         {
             out.create(mats[i].size(), mats[i].type(), (int)i);
@@ -156,9 +205,10 @@ private:
     }
 
     void prepare(const Mat& frame);
+    void prepareScorer(const Mat& frame, int numViews);
     std::vector<Mat> viewWarps(Size frame) const;
-    void explainView(const FrameView& view, const Mat& activations, const Mat& baseScores, const Mat& warp,
-                     std::vector<Ptr<MapFusion> >& fusions);
+    void explainView(const FrameView& view, const Mat& activations, const Mat& baseScores, Run& run);
+    void fuseViews(Run& run, int fusion, const SuperResolutionParams& superResolution, std::vector<Mat>& maps) const;
     void onForward();
 
     dnn::Net net_;
@@ -168,36 +218,46 @@ private:
     std::vector<Mat> customWarps_;
     ProgressCallback progress_;
 
-    // Set up for the last input shape.
-    dnn::MatShape inputShape_;
-    String targetLayer_, scoreLayer_;
-    bool probabilities_;
+    NetLayout layout_;      //!< for layout_.inputShape; empty until a probe succeeded
     Ptr<BatchScorer> scorer_;
-
-    // Results of the last computation.
-    std::vector<int> classes_;
-    Mat baseScores_; // of the identity view
-    std::vector<Mat> lastWarps_;
-    Mat weights_;
-    std::vector<int> emptyMaps_;
-    int forwards_;
+    int runForwards_;       //!< forwards of the computation in progress
     int plannedForwards_;
+    Run last_;              //!< the last computation that completed
 };
 
 void Explainer::prepare(const Mat& frame)
 {
     const int shape[] = { 1, frame.channels(), frame.rows, frame.cols };
     const dnn::MatShape inputShape(shape, shape + 4);
-    if (scorer_ && inputShape == inputShape_)
+    if (!layout_.inputShape.empty() && inputShape == layout_.inputShape)
         return;
-    targetLayer_ = resolveTargetLayer(net_, params_.scoreCam.targetLayer, inputShape);
-    scoreLayer_ = resolveScoreLayer(net_, params_.scoreCam.scoreLayer);
-    probabilities_ = params_.scoreCam.scoreType == SCORE_PROBABILITIES ||
-                     (params_.scoreCam.scoreType == SCORE_AUTO && isSoftmaxLayer(net_, scoreLayer_));
-    scorer_ = makePtr<BatchScorer>(net_, targetLayer_, scoreLayer_, params_.scoreCam.batchSize,
-                                   frame.channels(), frame.size());
+    // Nothing is kept unless the whole setup succeeds, so a failure is not cached for this shape.
+    layout_ = NetLayout();
+    scorer_.release();
+    NetLayout layout;
+    layout.scoreLayer = resolveScoreLayer(net_, params_.scoreCam.scoreLayer);
+    const NetProbe probe = probeNet(net_, params_.scoreCam.targetLayer, layout.scoreLayer, inputShape);
+    layout.targetLayer = probe.targetLayer;
+    layout.channels = probe.channels;
+    layout.grid = probe.grid;
+    layout.probabilities = readsProbabilities(net_, layout.scoreLayer, params_.scoreCam.scoreType, probe.scores);
+    layout.inputShape = inputShape;
+    layout_ = layout;
+}
+
+void Explainer::prepareScorer(const Mat& frame, int numViews)
+{
+    // Never more images per forward than one batch needs: the views' unmasked inputs or one view's
+    // masked inputs. Every forward then uses this one shape (a short last batch is padded), since a
+    // new shape makes dnn set the whole net up again.
+    const ScoreCAM::Params& p = params_.scoreCam;
+    const int kept = p.maxChannels > 0 ? std::min(p.maxChannels, layout_.channels) : layout_.channels;
+    const int capacity = std::min(p.batchSize, std::max(numViews, kept));
+    if (scorer_ && (scorer_->capacity() == capacity || scorer_->refusedBatches()))
+        return;
+    scorer_ = makePtr<BatchScorer>(net_, layout_.targetLayer, layout_.scoreLayer, capacity, frame.channels(),
+                                   frame.size());
     scorer_->setForwardHook(std::bind(&Explainer::onForward, this));
-    inputShape_ = inputShape;
 }
 
 std::vector<Mat> Explainer::viewWarps(Size frame) const
@@ -205,14 +265,14 @@ std::vector<Mat> Explainer::viewWarps(Size frame) const
     if (!customWarps_.empty())
         return customWarps_;
     std::vector<Mat> warps;
-    generateWarps(frame, params_.augmentation, warps);
+    generateWarps(frame, params_.augmentation, warps, layout_.grid);
     return warps;
 }
 
 void Explainer::onForward()
 {
-    forwards_++;
-    if (progress_ && !progress_(forwards_, std::max(forwards_, plannedForwards_)))
+    runForwards_++;
+    if (progress_ && !progress_(runForwards_, std::max(runForwards_, plannedForwards_)))
         CV_Error(Error::StsError, "the computation was cancelled by the progress callback");
 }
 
@@ -220,17 +280,15 @@ void Explainer::compute(InputArray image, const std::vector<int>& requested, Out
 {
     if (requested.empty())
         CV_Error(Error::StsBadArg, "no class to explain: give at least one class id (-1 for the top-1 class)");
-    const Mat frame = geometry_.toFrame(image); // the network input frame, raw pixel values
-    prepare(frame);
-    const std::vector<Mat> warps = viewWarps(frame.size());
-    const int numViews = (int)warps.size();
-    const ScoreCAM::Params& p = params_.scoreCam;
-    forwards_ = 0;
+    runForwards_ = 0;
     plannedForwards_ = 0;
-    emptyMaps_.clear();
-    classes_.clear();
-    baseScores_.release();
-    std::vector<Ptr<MapFusion> > fusions;
+    Run run(geometry_);
+    const Mat frame = run.geometry.toFrame(image); // the network input frame, raw pixel values
+    run.frame = frame.size();
+    prepare(frame);
+    run.warps = viewWarps(frame.size());
+    const int numViews = (int)run.warps.size();
+    prepareScorer(frame, numViews);
 
     // Views go through the net a batch at a time: their unmasked inputs share one forward (the
     // activations and base scores of all of them), then each view's masked inputs fill batches.
@@ -242,8 +300,9 @@ void Explainer::compute(InputArray image, const std::vector<int>& requested, Out
         std::vector<FrameView> views(count);
         for (int i = 0; i < count; i++)
         {
-            warpView(frame, warps[first + i], views[i].raw, params_.augmentation.borderMode, geometry_.neutralValue());
-            geometry_.normalize(views[i].raw, views[i].planes);
+            warpView(frame, run.warps[first + i], views[i].raw, params_.augmentation.borderMode,
+                     run.geometry.neutralValue());
+            run.geometry.normalize(views[i].raw, views[i].planes);
             for (int c = 0; c < scorer_->channels(); c++)
                 views[i].planes[c].copyTo(scorer_->plane(i, c));
         }
@@ -251,57 +310,35 @@ void Explainer::compute(InputArray image, const std::vector<int>& requested, Out
         // 2. Activations and unmasked scores of the views, from one forward.
         Mat activations, baseScores;
         scorer_->run(count, &activations, baseScores);
-        if (activations.dims != 4 || activations.size[2] * activations.size[3] <= 1)
-            CV_Error(Error::StsBadArg, "the target layer '" + targetLayer_ + "' does not give a 4-D N x K x h x w "
-                     "output with a spatial size above 1x1; choose a convolutional layer as Params::targetLayer");
         if (first == 0)
         {
-            baseScores_ = baseScores.row(0).clone();
-            classes_ = resolveClasses(requested, baseScores_);
-            for (size_t c = 0; c < classes_.size(); c++)
-            {
-                fusions.push_back(MapFusion::create(params_.fusion));
-                fusions.back()->reset(frame.size());
-            }
-            const int K = activations.size[1];
-            const int M = p.maxChannels > 0 ? std::min(p.maxChannels, K) : K;
+            run.baseScores = baseScores.row(0).clone();
+            run.classes = resolveClasses(requested, run.baseScores);
+            const int K = layout_.channels;
+            const int M = params_.scoreCam.maxChannels > 0 ? std::min(params_.scoreCam.maxChannels, K) : K;
             const int batch = scorer_->capacity();
             plannedForwards_ = (numViews + batch - 1) / batch + numViews * ((M + batch - 1) / batch);
         }
 
+        // 3-4. Masked scoring and the weighted combination of each view's own activations.
         for (int i = 0; i < count; i++)
         {
             const int sz[] = { activations.size[1], activations.size[2], activations.size[3] };
             const Mat viewActivations(3, sz, CV_32F, activations.ptr<float>(i));
-            explainView(views[i], viewActivations, baseScores.row(i), warps[first + i], fusions);
+            explainView(views[i], viewActivations, baseScores.row(i), run);
         }
         first += count;
     }
 
-    // 6. Bring the fused maps back to the image and normalise them there (so the maximum is exactly 1).
-    std::vector<Mat> maps(classes_.size());
-    for (size_t c = 0; c < classes_.size(); c++)
-    {
-        Mat fused;
-        fusions[c]->fuse(fused);
-        if (!checkRange(fused))
-            CV_Error(Error::StsBadArg, "the map of class " + cv::format("%d", classes_[c]) + " overflowed: the "
-                     "target layer's activations are too large for float sums; check the model and the input "
-                     "normalisation (Params::scale, Params::mean)");
-        geometry_.toImage(fused, maps[c]);
-        if (!normalizeMap(maps[c]))
-        {
-            emptyMaps_.push_back((int)c);
-            CV_LOG_WARNING(NULL, "xai: the map of class " << classes_[c] << " is zero everywhere: no channel "
-                           "raised its score (try another target layer or weight mode)");
-        }
-    }
-    lastWarps_ = warps;
+    // 5-6. Unwarp and fuse the views, then bring the maps back to the image.
+    std::vector<Mat> maps;
+    fuseViews(run, params_.fusion, params_.superResolution, maps);
+    run.forwards = runForwards_;
+    last_ = run;
     writeMats(maps, saliency);
 }
 
-void Explainer::explainView(const FrameView& view, const Mat& activations, const Mat& baseScores, const Mat& warp,
-                            std::vector<Ptr<MapFusion> >& fusions)
+void Explainer::explainView(const FrameView& view, const Mat& activations, const Mat& baseScores, Run& run)
 {
     const ScoreCAM::Params& p = params_.scoreCam;
     const int K = activations.size[0];
@@ -312,19 +349,49 @@ void Explainer::explainView(const FrameView& view, const Mat& activations, const
     const int M = p.maxChannels > 0 ? std::min(p.maxChannels, K) : K;
     plannedForwards_ -= (M + batch - 1) / batch - ((int)channels.size() + batch - 1) / batch;
     Mat maskedScores;
-    scoreMaskedInputs(*scorer_, view, geometry_, p.maskSpace, activations, channels, maskedScores);
+    scoreMaskedInputs(*scorer_, view, run.geometry, p.maskSpace, activations, channels, maskedScores);
 
     // 4. Combine: channel weights from the scores, weighted channels summed at the layer's resolution.
-    computeChannelWeights(maskedScores, baseScores, channels, K, probabilities_, p.weightMode, classes_, weights_);
-    std::vector<Mat> lowRes;
-    combineChannels(activations, weights_, p.combination, lowRes);
+    Mat weights;
+    computeChannelWeights(maskedScores, baseScores, channels, K, layout_.probabilities, p.weightMode, run.classes,
+                          weights);
+    if (run.lowRes.empty())
+        run.weights = weights;
+    run.lowRes.push_back(std::vector<Mat>());
+    combineChannels(activations, weights, p.combination, run.lowRes.back());
+}
 
-    // 5. Unwarp each class map into the original frame and fuse it.
-    for (size_t c = 0; c < lowRes.size(); c++)
+void Explainer::fuseViews(Run& run, int fusion, const SuperResolutionParams& superResolution,
+                          std::vector<Mat>& maps) const
+{
+    run.emptyMaps.clear();
+    maps.assign(run.classes.size(), Mat());
+    for (size_t c = 0; c < run.classes.size(); c++)
     {
-        Mat unwarped, validity;
-        unwarpMap(upsampleRelu(lowRes[c], view.raw.size()), warp, unwarped, validity);
-        fusions[c]->add(unwarped, validity, lowRes[c], warp);
+        // 5. Unwarp each view's map into the original frame and fuse the views.
+        Ptr<MapFusion> fuser = MapFusion::create(fusion, superResolution);
+        fuser->reset(run.frame);
+        for (size_t v = 0; v < run.lowRes.size(); v++)
+        {
+            Mat unwarped, validity;
+            unwarpMap(upsampleRelu(run.lowRes[v][c], run.frame), run.warps[v], unwarped, validity);
+            fuser->add(unwarped, validity, run.lowRes[v][c], run.warps[v]);
+        }
+        Mat fused;
+        fuser->fuse(fused);
+        if (!checkRange(fused))
+            CV_Error(Error::StsBadArg, "the map of class " + cv::format("%d", run.classes[c]) + " overflowed: the "
+                     "target layer's activations are too large for float sums; check the model and the input "
+                     "normalisation (Params::scale, Params::mean)");
+
+        // 6. Back to the image, normalised there (so that the maximum is exactly 1).
+        run.geometry.toImage(fused, maps[c]);
+        if (!normalizeMap(maps[c]))
+        {
+            run.emptyMaps.push_back((int)c);
+            CV_LOG_WARNING(NULL, "xai: the map of class " << run.classes[c] << " is zero everywhere: no channel "
+                           "raised its score (try another target layer or weight mode)");
+        }
     }
 }
 

@@ -16,7 +16,7 @@ static Mat allocateBlob(int batch, int channels, Size frame)
 
 BatchScorer::BatchScorer(const dnn::Net& net, const String& targetLayer, const String& scoreLayer,
                          int batchSize, int channels, Size frame)
-    : net_(net), frame_(frame), forwards_(0)
+    : net_(net), frame_(frame), refused_(false)
 {
     CV_CheckGE(batchSize, 1, "Params::batchSize must be at least 1");
     outputNames_.push_back(targetLayer);
@@ -58,7 +58,6 @@ bool BatchScorer::forwardBlob(const Mat& blob, int expectedRows, std::vector<Mat
 {
     net_.setInput(blob);
     net_.forward(outs, outputNames_);
-    forwards_++;
     return outs.size() == 2 && outs[1].dims >= 2 && outs[1].size[0] == expectedRows;
 }
 
@@ -67,6 +66,7 @@ void BatchScorer::fallBackToSingleImages(const String& why)
     CV_LOG_WARNING(NULL, "xai: the net does not run batches of " << capacity() << " images (" << why
                    << "); scoring one image per forward from now on");
     blob_ = allocateBlob(1, channels(), frame_);
+    refused_ = true;
 }
 
 void BatchScorer::run(int used, Mat* activations, Mat& scores)

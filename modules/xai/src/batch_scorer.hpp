@@ -40,9 +40,8 @@ public:
     //! Called after every forward, for progress and cancellation.
     void setForwardHook(const ForwardHook& hook) { hook_ = hook; }
 
-    int forwardCount() const { return forwards_; }
-    void resetForwardCount() { forwards_ = 0; }
-    int effectiveBatchSize() const { return capacity(); }
+    //! True once the net refused a batch: the scorer then runs one image at a time for good.
+    bool refusedBatches() const { return refused_; }
 
 private:
     bool forwardBlob(const Mat& blob, int expectedRows, std::vector<Mat>& outs);
@@ -52,7 +51,7 @@ private:
     std::vector<String> outputNames_;
     Size frame_;
     Mat blob_;
-    int forwards_;
+    bool refused_;
     ForwardHook hook_;
 };
 

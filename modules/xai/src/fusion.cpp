@@ -3,12 +3,44 @@
 // of this distribution and at http://opencv.org/license.html.
 
 #include "precomp.hpp"
+#include "augmentation_internal.hpp"
+#include "super_resolution.hpp"
 
 namespace cv {
 namespace xai {
 
 MapFusion::MapFusion() {}
 MapFusion::~MapFusion() {}
+
+SuperResolutionParams::SuperResolutionParams()
+    : lambdaTV(0.002), lambdaEnergy(1e-4), maxIterations(2000), tolerance(1e-3), downsampling(DOWNSAMPLE_AREA),
+      resolution(4), normalizeViews(true), minValidity(0.5)
+{
+}
+
+FusionReport::FusionReport() : views(0), iterations(0), residual(0), converged(false) {}
+
+static void checkSuperResolutionParams(const SuperResolutionParams& p)
+{
+    if (!(p.lambdaTV >= 0) || !std::isfinite(p.lambdaTV))
+        CV_Error(Error::StsBadArg, cv::format("SuperResolutionParams::lambdaTV is %g: a finite value >= 0 is expected",
+                                              p.lambdaTV));
+    if (!(p.lambdaEnergy >= 0) || !std::isfinite(p.lambdaEnergy))
+        CV_Error(Error::StsBadArg, cv::format("SuperResolutionParams::lambdaEnergy is %g: a finite value >= 0 is "
+                                              "expected", p.lambdaEnergy));
+    CV_CheckGE(p.maxIterations, 1, "SuperResolutionParams::maxIterations must be at least 1");
+    if (!(p.tolerance > 0) || !std::isfinite(p.tolerance))
+        CV_Error(Error::StsBadArg, cv::format("SuperResolutionParams::tolerance is %g: a finite value > 0 is expected",
+                                              p.tolerance));
+    if (p.downsampling != DOWNSAMPLE_AREA && p.downsampling != DOWNSAMPLE_POINT)
+        CV_Error(Error::StsBadArg, cv::format("SuperResolutionParams::downsampling is %d: DOWNSAMPLE_AREA (0) or "
+                                              "DOWNSAMPLE_POINT (1) is expected", p.downsampling));
+    CV_CheckGE(p.resolution, 0, "SuperResolutionParams::resolution must be 0 (the frame's) or positive");
+    CV_CheckLE(p.resolution, 256, "SuperResolutionParams::resolution: unknown pixels per grid cell, at most 256");
+    if (!(p.minValidity >= 0 && p.minValidity <= 1))
+        CV_Error(Error::StsBadArg, cv::format("SuperResolutionParams::minValidity is %g: a share in [0, 1] is expected",
+                                              p.minValidity));
+}
 
 namespace {
 
@@ -72,6 +104,14 @@ public:
 
     int getViewCount() const CV_OVERRIDE { return views_; }
 
+    FusionReport getReport() const CV_OVERRIDE
+    {
+        FusionReport r;
+        r.views = views_;
+        r.converged = views_ > 0;
+        return r;
+    }
+
 private:
     int method_;
     int views_;
@@ -79,12 +119,96 @@ private:
     Mat weight_;
 };
 
+/** Super-resolution: solves for the map whose warped, downsampled copies reproduce the views'
+    low-resolution maps (see SuperResolutionParams). Views are folded into the problem's normal
+    equations as they arrive. */
+class SuperResolutionFusion CV_FINAL : public MapFusion
+{
+public:
+    explicit SuperResolutionFusion(const SuperResolutionParams& params) : params_(params), views_(0) {}
+
+    void reset(Size frameSize) CV_OVERRIDE
+    {
+        CV_Assert(frameSize.width > 0 && frameSize.height > 0);
+        frame_ = frameSize;
+        problem_.release();
+        views_ = 0;
+        report_ = FusionReport();
+    }
+
+    void add(InputArray /*map*/, InputArray /*validity*/, InputArray lowResMap, InputArray warp_) CV_OVERRIDE
+    {
+        CV_Assert(!frame_.empty() && "MapFusion::reset() must be called before add()");
+        if (lowResMap.empty())
+            CV_Error(Error::StsBadArg, "MapFusion::add: FUSION_SUPER_RESOLUTION needs each view's low-resolution map");
+        CV_CheckTypeEQ(lowResMap.type(), CV_32FC1, "MapFusion::add: a CV_32FC1 low-resolution map is expected");
+        const Matx23d warp = warp_.empty() ? Matx23d(1, 0, 0, 0, 1, 0) : Matx23d(checkWarp(warp_));
+        if (problem_ && lowResMap.size() != grid_)
+            CV_Error(Error::StsUnmatchedSizes, "MapFusion::add: the views' low-resolution maps differ in size");
+        Mat data;
+        lowResMap.getMat().convertTo(data, CV_64F);
+        if (!checkRange(data))
+            CV_Error(Error::StsBadArg, "MapFusion::add: the low-resolution map contains NaN or infinite values");
+        max(data, 0.0, data); // the views' maps are ReLU'd, as the maps themselves
+        views_++;
+        double maxVal = 0;
+        minMaxLoc(data, NULL, &maxVal);
+        if (!(maxVal > 0))
+            return; // a view that saw nothing of the class: no scale to compare it with
+        if (params_.normalizeViews)
+            data /= maxVal;
+        if (!problem_)
+        {
+            grid_ = data.size();
+            problem_ = makePtr<detail::SuperResolutionProblem>(frame_, grid_, params_);
+        }
+        problem_->addView(data, warp);
+    }
+
+    void fuse(OutputArray fused) const CV_OVERRIDE
+    {
+        CV_Assert(views_ > 0 && "MapFusion::fuse: no view was added");
+        report_ = FusionReport();
+        report_.views = problem_ ? problem_->views() : 0;
+        if (!problem_)
+        {
+            // Every view was zero everywhere: so is the map.
+            fused.create(frame_, CV_32F);
+            fused.setTo(Scalar::all(0));
+            report_.converged = true;
+            return;
+        }
+        Mat u;
+        problem_->solve(u, report_.iterations, report_.residual, &report_.objective);
+        report_.converged = report_.residual < params_.tolerance;
+        Mat map;
+        resize(u, map, frame_, 0, 0, INTER_LINEAR);
+        map.convertTo(fused, CV_32F);
+    }
+
+    int getViewCount() const CV_OVERRIDE { return views_; }
+    FusionReport getReport() const CV_OVERRIDE { return report_; }
+
+private:
+    SuperResolutionParams params_;
+    Size frame_, grid_;
+    int views_;
+    Ptr<detail::SuperResolutionProblem> problem_;
+    mutable FusionReport report_;
+};
+
 } // namespace
 
-Ptr<MapFusion> MapFusion::create(int method)
+Ptr<MapFusion> MapFusion::create(int method, const SuperResolutionParams& superResolution)
 {
+    if (method == FUSION_SUPER_RESOLUTION)
+    {
+        checkSuperResolutionParams(superResolution);
+        return makePtr<SuperResolutionFusion>(superResolution);
+    }
     if (method != FUSION_MEAN && method != FUSION_MAX)
-        CV_Error(Error::StsBadArg, cv::format("unknown fusion method %d: FUSION_MEAN (0) or FUSION_MAX (1) is expected", method));
+        CV_Error(Error::StsBadArg, cv::format("unknown fusion method %d: FUSION_MEAN (0), FUSION_MAX (1) or "
+                                              "FUSION_SUPER_RESOLUTION (2) is expected", method));
     return makePtr<AccumulatingFusion>(method);
 }
 

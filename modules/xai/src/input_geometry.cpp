@@ -9,15 +9,46 @@ namespace cv {
 namespace xai {
 
 InputGeometry::InputGeometry(const ScoreCAM::Params& params)
-    : requested_(params.inputSize), scale_(params.scale), mean_(params.mean),
-      swapRB_(params.swapRB), crop_(params.crop)
+    : requested_(params.inputSize), mean_(params.mean),
+      swapRB_(params.swapRB), crop_(params.crop), cropFraction_(params.cropFraction)
 {
     CV_CheckGE(requested_.width, 0, "Params::inputSize must not be negative");
     CV_CheckGE(requested_.height, 0, "Params::inputSize must not be negative");
     if ((requested_.width == 0) != (requested_.height == 0))
         CV_Error(Error::StsBadArg, "Params::inputSize must have both sides positive, or be empty to use the image size");
-    if (scale_ == 0 || !std::isfinite(scale_))
+    if (params.scale == 0 || !std::isfinite(params.scale))
         CV_Error(Error::StsBadArg, "Params::scale must be a finite non-zero number");
+    for (int c = 0; c < 4; c++)
+    {
+        scale_[c] = params.scale * params.channelScale[c];
+        if (!std::isfinite(scale_[c]))
+            CV_Error(Error::StsBadArg, cv::format("Params::channelScale[%d] is %g: finite factors are expected",
+                                                  c, params.channelScale[c]));
+    }
+    if (!(cropFraction_ > 0 && cropFraction_ <= 1))
+        CV_Error(Error::StsBadArg, cv::format("Params::cropFraction is %g: a share in (0, 1] is expected",
+                                              cropFraction_));
+}
+
+Size InputGeometry::torchvisionResize(Size image) const
+{
+    // The side that decides the factor becomes round(side / cropFraction); the other is scaled by the
+    // same ratio and truncated, as torchvision's int(new_short * long / short).
+    const double fx = frame_.width / (cropFraction_ * image.width);
+    const double fy = frame_.height / (cropFraction_ * image.height);
+    Size resized;
+    if (fx >= fy)
+    {
+        resized.width = cvRound(frame_.width / cropFraction_);
+        resized.height = (int)std::floor((double)resized.width * image.height / image.width);
+    }
+    else
+    {
+        resized.height = cvRound(frame_.height / cropFraction_);
+        resized.width = (int)std::floor((double)resized.height * image.width / image.height);
+    }
+    // A non-square input size can leave the truncated side a pixel short of the crop.
+    return Size(std::max(resized.width, frame_.width), std::max(resized.height, frame_.height));
 }
 
 Mat InputGeometry::toFrame(InputArray image)
@@ -43,20 +74,40 @@ Mat InputGeometry::toFrame(InputArray image)
     frame_ = requested_.empty() ? image_ : requested_;
     resized_ = frame_;
     cropRect_ = Rect(Point(), frame_);
-    if (frame_ != image_)
+    // torchvision's resize and crop zoom in even when the image already has the input size.
+    if (frame_ != image_ || (crop_ && cropFraction_ < 1))
     {
         if (crop_)
         {
-            const float f = std::max(frame_.width / (float)image_.width, frame_.height / (float)image_.height);
-            resize(img, img, Size(), f, f, INTER_LINEAR);
-            resized_ = img.size();
-            cropRect_ = Rect((resized_.width - frame_.width) / 2, (resized_.height - frame_.height) / 2,
-                             frame_.width, frame_.height);
+            Point offset;
+            if (cropFraction_ == 1)
+            {
+                // cv::dnn::blobFromImage: one factor for both sides, offsets rounded down.
+                const float f = std::max(frame_.width / (float)image_.width, frame_.height / (float)image_.height);
+                resize(img, img, Size(), f, f, INTER_LINEAR);
+                resized_ = img.size();
+                offset = Point((resized_.width - frame_.width) / 2, (resized_.height - frame_.height) / 2);
+            }
+            else
+            {
+                // torchvision's CenterCrop rounds the offsets half to even, as cvRound does.
+                resized_ = torchvisionResize(image_);
+                resize(img, img, resized_, 0, 0, INTER_LINEAR);
+                offset = Point(cvRound((resized_.width - frame_.width) / 2.0),
+                               cvRound((resized_.height - frame_.height) / 2.0));
+            }
+            cropRect_ = Rect(offset, frame_);
             img = img(cropRect_);
         }
         else
             resize(img, img, frame_, 0, 0, INTER_LINEAR);
     }
+    // A Scalar of three factors leaves the fourth 0: only the channels the image has must be non-zero.
+    for (int c = 0; c < img.channels(); c++)
+        if (scale_[c] == 0)
+            CV_Error(Error::StsBadArg, cv::format("Params::channelScale[%d] is 0 for a %d-channel image: non-zero "
+                                                  "factors are expected (1 leaves the channel as Params::scale makes it)",
+                                                  c, img.channels()));
     Mat frame;
     img.convertTo(frame, CV_32F);
     if (swapRB_ && frame.channels() == 3)
@@ -71,7 +122,7 @@ void InputGeometry::normalize(const Mat& rawFrame, std::vector<Mat>& planes) con
     for (size_t c = 0; c < planes.size(); c++)
     {
         subtract(planes[c], Scalar(mean_[(int)c]), planes[c]);
-        multiply(planes[c], Scalar(scale_), planes[c]);
+        multiply(planes[c], Scalar(scale_[(int)c]), planes[c]);
     }
 }
 

@@ -32,15 +32,20 @@ public:
     void toImage(const Mat& frameMap, Mat& imageMap) const;
 
     Size frameSize() const { return frame_; }
-    double scale() const { return scale_; }
+    //! Factor of each channel after mean subtraction: Params::scale times Params::channelScale.
+    const Scalar& scale() const { return scale_; }
     const Scalar& mean() const { return mean_; }
 
 private:
+    //! Size torchvision's Resize gives before a centre crop of cropFraction_ (frame_ must be set).
+    Size torchvisionResize(Size image) const;
+
     Size requested_;
-    double scale_;
+    Scalar scale_;
     Scalar mean_;
     bool swapRB_;
     bool crop_;
+    double cropFraction_;
 
     // Geometry of the last image, to undo it.
     Size image_;

@@ -89,7 +89,7 @@ public:
                 // Mask the pixels, then normalise exactly as InputGeometry::normalize does.
                 multiply(rawPlanes_[c], mask, dst);
                 subtract(dst, Scalar(geometry_.mean()[c]), dst);
-                multiply(dst, Scalar(geometry_.scale()), dst);
+                multiply(dst, Scalar(geometry_.scale()[c]), dst);
             }
         }
     }

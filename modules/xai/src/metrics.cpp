@@ -124,7 +124,8 @@ public:
 
     ProbabilityScorer(const dnn::Net& net, const ScoreCAM::Params& pre, int batchSize,
                       const ProgressCallback& progress = ProgressCallback(), const char* function = "")
-        : net_(net), geometry_(pre), batch_(batchSize), progress_(progress), function_(function)
+        : net_(net), geometry_(pre), scoreType_(pre.scoreType), decided_(false), probabilities_(false), batch_(batchSize),
+          progress_(progress), function_(function)
     {
         if (net_.empty())
             CV_Error(Error::StsBadArg, "the net is empty: load a model with cv::dnn::readNet first");
@@ -132,8 +133,6 @@ public:
         CV_CheckGE(pre.scoreType, (int)SCORE_AUTO, "Params::scoreType: one of cv::xai::ScoreType is expected");
         CV_CheckLE(pre.scoreType, (int)SCORE_PROBABILITIES, "Params::scoreType: one of cv::xai::ScoreType is expected");
         scoreLayer_ = resolveScoreLayer(net_, pre.scoreLayer);
-        probabilities_ = pre.scoreType == SCORE_PROBABILITIES ||
-                         (pre.scoreType == SCORE_AUTO && isSoftmaxLayer(net_, scoreLayer_));
     }
 
     //! count x C probabilities, CV_32F.
@@ -151,6 +150,12 @@ public:
                 fill(i, geometry_.toFrame(img));
             }
             Mat scores = forward(used);
+            if (!decided_)
+            {
+                // Decided on the first real scores, as the explainers decide (graph and numbers).
+                probabilities_ = readsProbabilities(net_, scoreLayer_, scoreType_, scores.row(0));
+                decided_ = true;
+            }
             if (probs.empty())
                 probs.create(count, scores.cols, CV_32F);
             CV_CheckEQ(scores.cols, probs.cols, "the number of classes changed between forwards");
@@ -236,6 +241,8 @@ private:
     dnn::Net net_;
     InputGeometry geometry_;
     String scoreLayer_;
+    int scoreType_;
+    bool decided_;
     bool probabilities_;
     int batch_;
     ProgressCallback progress_;

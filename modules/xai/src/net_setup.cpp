@@ -4,8 +4,10 @@
 
 #include "precomp.hpp"
 #include "net_setup.hpp"
+#include "batch_scorer.hpp"
 
 #include "opencv2/core/cuda.hpp"
+#include "opencv2/dnn/all_layers.hpp"
 
 namespace cv {
 namespace xai {
@@ -59,48 +61,101 @@ static void checkLayerExists(const dnn::Net& net, const String& name, const char
             what, name.c_str()));
 }
 
-String resolveTargetLayer(const dnn::Net& net, const String& requested, const std::vector<int>& inputShape)
+static String shapeOf(const Mat& m)
 {
-    if (!requested.empty())
-    {
-        checkLayerExists(net, requested, "target layer");
-        return requested;
-    }
-    return findTargetLayer(net, inputShape);
+    String s = "[";
+    for (int i = 0; i < m.dims; i++)
+        s += (i ? " x " : "") + cv::format("%d", m.size[i]);
+    return s + "]";
 }
 
-String findTargetLayer(const dnn::Net& net, const std::vector<int>& inputShape)
+static bool isSpatial(const Mat& output)
+{
+    return output.dims == 4 && output.size[2] * output.size[3] > 1;
+}
+
+//! OpenCV's importers add layers that hand their input on unchanged (ONNX Flatten of a 4-D blob, Identity).
+static bool isCopyOf(const Mat& output, const Mat& input)
+{
+    if (output.total() != input.total() || output.type() != input.type())
+        return false;
+    return cv::norm(output.reshape(1, 1), input.reshape(1, 1), NORM_INF) == 0.0;
+}
+
+NetProbe probeNet(dnn::Net& net, const String& requestedTarget, const String& scoreLayer,
+                  const std::vector<int>& inputShape)
 {
     if (net.empty())
         CV_Error(Error::StsBadArg, "the net is empty: load a model with cv::dnn::readNet first");
     if (inputShape.size() != 4)
         CV_Error(Error::StsBadArg, "the input shape must be N x C x H x W");
-    std::vector<int> ids;
-    std::vector<std::vector<dnn::MatShape> > inShapes, outShapes;
+    if (!requestedTarget.empty())
+        checkLayerExists(net, requestedTarget, "target layer");
+    std::vector<String> names;
+    if (requestedTarget.empty())
+        names = net.getLayerNames(); // every layer, in the net's order
+    else
+        names.push_back(requestedTarget);
+    const size_t candidates = names.size();
+    if (!scoreLayer.empty())
+        names.push_back(scoreLayer);
+
+    std::vector<int> shape(inputShape);
+    shape[0] = 1;
+    Mat input(4, &shape[0], CV_32F);
+    RNG rng(0x58414921); // any fixed seed: a random input cannot be mistaken for a layer's own output
+    rng.fill(input, RNG::UNIFORM, -1.0, 1.0);
+    std::vector<Mat> outs;
     try
     {
-        net.getLayersShapes(inputShape, ids, inShapes, outShapes);
+        net.setInput(input);
+        net.forward(outs, names);
     }
     catch (const cv::Exception& e)
     {
-        CV_Error(Error::StsError, "could not infer the layers' output shapes to choose the target layer "
-                 "automatically (" + e.msg + "); set Params::targetLayer");
+        CV_Error(Error::StsBadArg, cv::format("the net does not run on a %d x %d x %d x %d input (%s): check "
+                                              "Params::inputSize and the image's number of channels",
+                                              shape[0], shape[1], shape[2], shape[3], e.msg.c_str()));
     }
-    // Ids grow in the order layers were added, which importers keep topological: the last match
-    // is the deepest spatial layer, and an activation that follows a convolution comes after it.
-    int best = -1;
-    for (size_t i = 0; i < ids.size(); i++)
+    CV_Assert(outs.size() == names.size());
+
+    NetProbe probe;
+    int chosen = -1;
+    if (requestedTarget.empty())
     {
-        if (ids[i] <= 0 || outShapes[i].empty())
-            continue; // the input layer
-        const dnn::MatShape& s = outShapes[i][0];
-        if (s.size() == 4 && s[2] * s[3] > 1)
-            best = std::max(best, ids[i]);
+        // Layer ids grow in the order importers add layers, which is topological: the last match is
+        // the deepest spatial layer, and an activation that follows a convolution comes after it.
+        for (size_t i = 0; i < candidates; i++)
+            if (isSpatial(outs[i]) && !isCopyOf(outs[i], input))
+                chosen = (int)i;
+        if (chosen < 0)
+            CV_Error(Error::StsBadArg, cv::format(
+                "the net has no layer to explain for a %d x %d x %d x %d input: no layer other than copies of the "
+                "input gives a 4-D output with a spatial size above 1x1 (a net without convolutional layers, "
+                "such as a multilayer perceptron, cannot be explained by Score-CAM); if it has one, set "
+                "Params::targetLayer to it", shape[0], shape[1], shape[2], shape[3]));
     }
-    if (best < 0)
-        CV_Error(Error::StsBadArg, "the net has no layer with a 4-D output of spatial size above 1x1 to explain; "
-                 "set Params::targetLayer to a convolutional layer");
-    return net.getLayer(best)->name;
+    else
+    {
+        chosen = 0;
+        if (!isSpatial(outs[0]))
+            CV_Error(Error::StsBadArg, "the target layer '" + requestedTarget + "' gives an output of shape " +
+                     shapeOf(outs[0]) + " for this input: a 4-D N x K x h x w output with a spatial size above "
+                     "1x1 is expected; choose a convolutional layer (or the activation after it) as "
+                     "Params::targetLayer");
+    }
+    probe.targetLayer = names[chosen];
+    probe.channels = outs[chosen].size[1];
+    probe.grid = Size(outs[chosen].size[3], outs[chosen].size[2]);
+    if (!scoreLayer.empty())
+        probe.scores = scoresPerImage(outs.back(), 1).clone();
+    return probe;
+}
+
+String findTargetLayer(const dnn::Net& net_, const std::vector<int>& inputShape)
+{
+    dnn::Net net = net_; // a handle to the same net: forward() is not const
+    return probeNet(net, String(), String(), inputShape).targetLayer;
 }
 
 String resolveScoreLayer(const dnn::Net& net, const String& requested)
@@ -119,10 +174,81 @@ String resolveScoreLayer(const dnn::Net& net, const String& requested)
     return outs[0];
 }
 
-bool isSoftmaxLayer(const dnn::Net& net, const String& layerName)
+//! Layers whose output is their input's values, possibly reshaped.
+static bool isPassThrough(const String& type)
 {
-    const Ptr<dnn::Layer> layer = net.getLayer(net.getLayerId(layerName));
-    return !layer.empty() && (layer->type == "Softmax" || layer->type == "SoftMax");
+    static const char* const types[] = { "Identity", "Flatten", "Reshape", "Dropout", "Split", "Squeeze",
+                                         "Unsqueeze", "Cast", "Silence" };
+    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+        if (type == types[i])
+            return true;
+    return false;
+}
+
+//! The layer that produced the score layer's values: pass-through layers followed back to their input.
+static Ptr<dnn::Layer> producingLayer(const dnn::Net& net, const String& scoreLayer)
+{
+    int id = net.getLayerId(scoreLayer);
+    Ptr<dnn::Layer> layer = net.getLayer(id);
+    // A chain longer than a few layers would be unusual; the bound only guards against cycles.
+    for (int hops = 0; hops < 64 && !layer.empty() && isPassThrough(layer->type); hops++)
+    {
+        const std::vector<Ptr<dnn::Layer> > inputs = net.getLayerInputs(id);
+        if (inputs.size() != 1 || inputs[0].empty())
+            break;
+        id = net.getLayerId(inputs[0]->name);
+        if (id <= 0)
+            break; // the net's input
+        layer = inputs[0];
+    }
+    return layer;
+}
+
+static bool isSoftmax(const Ptr<dnn::Layer>& layer)
+{
+    if (layer.empty() || (layer->type != "Softmax" && layer->type != "SoftMax"))
+        return false;
+    // LogSoftmax imports as a Softmax layer that gives log-probabilities: logits for our purpose.
+    const Ptr<dnn::SoftmaxLayer> softmax = layer.dynamicCast<dnn::SoftmaxLayer>();
+    return softmax.empty() || !softmax->logSoftMax;
+}
+
+static bool looksLikeProbabilities(const Mat& row, double& total, double& minVal)
+{
+    minMaxLoc(row, &minVal);
+    total = sum(row)[0];
+    return row.total() > 1 && minVal >= 0 && std::abs(total - 1.0) <= 1e-3;
+}
+
+bool readsProbabilities(const dnn::Net& net, const String& scoreLayer, int scoreType, const Mat& scores)
+{
+    double total = 0, minVal = 0;
+    const bool numbers = looksLikeProbabilities(scores.row(0), total, minVal);
+    if (scoreType == SCORE_PROBABILITIES)
+    {
+        if (!numbers)
+            CV_LOG_WARNING(NULL, "xai: Params::scoreType is SCORE_PROBABILITIES, but the scores of layer '"
+                           << scoreLayer << "' are not probabilities (sum " << total << ", minimum " << minVal
+                           << "); they are used as given");
+        return true;
+    }
+    if (scoreType == SCORE_LOGITS)
+        return false;
+    const Ptr<dnn::Layer> producer = producingLayer(net, scoreLayer);
+    const bool graph = isSoftmax(producer);
+    if (graph && !numbers)
+    {
+        CV_LOG_WARNING(NULL, "xai: the score layer '" << scoreLayer << "' comes from the Softmax '" << producer->name
+                       << "', but its scores do not sum to 1 per image (sum " << total << ", minimum " << minVal
+                       << "): the softmax may run over another axis; reading them as logits (set "
+                       "Params::scoreType to choose)");
+    }
+    else if (!graph && numbers)
+    {
+        CV_LOG_WARNING(NULL, "xai: no Softmax produces the score layer '" << scoreLayer << "', but its scores are "
+                       "non-negative and sum to 1: reading them as probabilities (set Params::scoreType to choose)");
+    }
+    return numbers;
 }
 
 }} // namespace cv::xai

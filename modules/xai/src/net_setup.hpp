@@ -15,15 +15,34 @@ namespace xai {
     alone. Returns the pair in effect through the arguments. */
 void applyBackend(dnn::Net& net, int& backend, int& target);
 
-/** The target layer: the requested one after checking it exists, or the last layer whose output
-    is 4-D with a spatial size above 1x1 for an input of the given shape. */
-String resolveTargetLayer(const dnn::Net& net, const String& requested, const std::vector<int>& inputShape);
+//! What a probe forward of one input shape tells about the net.
+struct NetProbe
+{
+    String targetLayer; //!< the explained layer, resolved
+    int channels;       //!< K, channels of its output
+    Size grid;          //!< w x h, the spatial size of its output
+    Mat scores;         //!< 1 x C scores of the score layer for the probe input (empty if none was asked)
+};
+
+/** Runs the net once on a pseudo-random input of the given shape (N = 1) and resolves the target
+    layer from the outputs it really produced: shape inference is not trusted (it reports wrong
+    sizes for pooling and for nets with dynamic height and width).
+    @param requestedTarget the requested target layer, or empty for the last layer, in the net's
+    order, whose output is 4-D with a spatial size above 1x1 and is not a (reshaped) copy of the input
+    @param scoreLayer a layer whose scores to return too, or empty */
+NetProbe probeNet(dnn::Net& net, const String& requestedTarget, const String& scoreLayer,
+                  const std::vector<int>& inputShape);
 
 //! The score layer: the requested one after checking it exists, or the net's first output.
 String resolveScoreLayer(const dnn::Net& net, const String& requested);
 
-//! True when the layer is a Softmax, so that its output is already probabilities.
-bool isSoftmaxLayer(const dnn::Net& net, const String& layerName);
+/** Whether the score layer gives probabilities (then no softmax over classes is ever applied).
+    SCORE_AUTO follows pass-through layers (Identity, Flatten, Reshape, ...) back from the score
+    layer to the layer that produced the scores, as an ONNX graph ending in Softmax imports as a
+    Softmax followed by an Identity, and checks the decision on a row of real scores (probabilities
+    are non-negative and sum to 1), with a warning where the graph and the numbers disagree.
+    @param scores one row of the score layer's output */
+bool readsProbabilities(const dnn::Net& net, const String& scoreLayer, int scoreType, const Mat& scores);
 
 }} // namespace cv::xai
 

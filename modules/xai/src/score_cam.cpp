@@ -9,7 +9,8 @@ namespace cv {
 namespace xai {
 
 ScoreCAM::Params::Params()
-    : inputSize(), scale(1.0), mean(), swapRB(false), crop(false),
+    : inputSize(), scale(1.0), channelScale(1.0, 1.0, 1.0, 1.0), mean(), swapRB(false), crop(false),
+      cropFraction(1.0),
       targetLayer(), scoreLayer(), scoreType(SCORE_AUTO),
       weightMode(WEIGHT_PROBABILITY), combination(COMBINE_SUM), maskSpace(MASK_NORMALIZED_INPUT),
       maxChannels(0), skipSpreadFraction(0.0), batchSize(16), backend(-1), target(-1)

@@ -64,6 +64,149 @@ TEST(XAI_Augmentation, first_warp_is_identity_and_seed_decides_the_rest)
     EXPECT_GT(flips, 0);
 }
 
+//! A warp taken apart: shift of the frame's centre, then rotation and scale about it, after an optional mirror.
+struct WarpParts
+{
+    double angle;   //!< degrees, counter-clockwise as getRotationMatrix2D
+    double scale;
+    bool flip;
+    Point2d shift;  //!< where the centre moves
+    double residual; //!< how far the linear part is from a rotation-scale (after undoing the flip)
+};
+
+static WarpParts decompose(const Mat& warp, Size frame)
+{
+    const Matx23d m = warp;
+    WarpParts w;
+    w.flip = m(0, 0) * m(1, 1) - m(0, 1) * m(1, 0) < 0;
+    // Undo the mirror x -> -x: its linear part is diag(-1, 1).
+    const double a = w.flip ? -m(0, 0) : m(0, 0), b = m(0, 1), c = w.flip ? -m(1, 0) : m(1, 0), d = m(1, 1);
+    // getRotationMatrix2D's linear part is [alpha beta; -beta alpha] with alpha = s cos, beta = s sin.
+    w.residual = std::abs(a - d) + std::abs(b + c);
+    w.scale = std::sqrt(a * a + b * b);
+    w.angle = std::atan2(b, a) * 180 / CV_PI;
+    const Point2d centre((frame.width - 1) * 0.5, (frame.height - 1) * 0.5);
+    w.shift = Point2d(m(0, 0) * centre.x + m(0, 1) * centre.y + m(0, 2) - centre.x,
+                      m(1, 0) * centre.x + m(1, 1) * centre.y + m(1, 2) - centre.y);
+    return w;
+}
+
+TEST(XAI_Augmentation, warps_rotate_scale_flip_and_shift_within_and_across_their_ranges)
+{
+    AugmentationParams p;
+    p.numAugmentations = 400;
+    p.maxAngle = 30;
+    p.maxShift = 0.2;
+    p.minScale = 0.8;
+    p.maxScale = 1.25;
+    p.horizontalFlip = true;
+    p.seed = 3;
+    const Size frame(64, 48);
+    std::vector<Mat> warps;
+    generateWarps(frame, p, warps);
+    ASSERT_EQ(400u, warps.size());
+    const WarpParts first = decompose(warps[0], frame);
+    EXPECT_EQ(0.0, first.angle);
+    EXPECT_EQ(1.0, first.scale);
+    EXPECT_FALSE(first.flip);
+    double minAngle = 1e9, maxAngle = -1e9, minScale = 1e9, maxScale = -1e9;
+    Point2d minShift(1e9, 1e9), maxShift(-1e9, -1e9);
+    int flips = 0;
+    for (size_t i = 1; i < warps.size(); i++)
+    {
+        const WarpParts w = decompose(warps[i], frame);
+        ASSERT_LE(w.residual, 1e-9) << "view " << i << " is not a rotation and scale: " << warps[i];
+        EXPECT_LE(std::abs(w.angle), 30.0 + 1e-9) << "view " << i;
+        EXPECT_GE(w.scale, 0.8 - 1e-9) << "view " << i;
+        EXPECT_LE(w.scale, 1.25 + 1e-9) << "view " << i;
+        EXPECT_LE(std::abs(w.shift.x), 0.2 * frame.width + 1e-9) << "view " << i;
+        EXPECT_LE(std::abs(w.shift.y), 0.2 * frame.height + 1e-9) << "view " << i;
+        minAngle = std::min(minAngle, w.angle);
+        maxAngle = std::max(maxAngle, w.angle);
+        minScale = std::min(minScale, w.scale);
+        maxScale = std::max(maxScale, w.scale);
+        minShift = Point2d(std::min(minShift.x, w.shift.x), std::min(minShift.y, w.shift.y));
+        maxShift = Point2d(std::max(maxShift.x, w.shift.x), std::max(maxShift.y, w.shift.y));
+        flips += w.flip;
+    }
+    // 399 uniform draws cover each range to within a few percent of its ends.
+    EXPECT_LT(minAngle, -27);
+    EXPECT_GT(maxAngle, 27);
+    EXPECT_LT(minScale, 0.83);
+    EXPECT_GT(maxScale, 1.22);
+    EXPECT_LT(minShift.x, -0.18 * frame.width);
+    EXPECT_GT(maxShift.x, 0.18 * frame.width);
+    EXPECT_LT(minShift.y, -0.18 * frame.height);
+    EXPECT_GT(maxShift.y, 0.18 * frame.height);
+    EXPECT_GT(flips, 399 * 0.4);
+    EXPECT_LT(flips, 399 * 0.6);
+
+    // Ranges of zero give the identity for every view.
+    AugmentationParams none;
+    none.numAugmentations = 5;
+    none.maxAngle = 0;
+    none.maxShift = 0;
+    generateWarps(frame, none, warps);
+    for (size_t i = 0; i < warps.size(); i++)
+        EXPECT_EQ(0.0, cv::norm(warps[i], Mat(Matx23d(1, 0, 0, 0, 1, 0)), NORM_INF)) << "view " << i;
+}
+
+//! A net whose only channel is the mean brightness of each 4x4 cell: its map is the image, coarsely.
+static dnn::Net brightnessNet()
+{
+    dnn::Net net;
+    dnn::LayerParams conv;
+    conv.set("kernel_size", 4);
+    conv.set("stride", 4);
+    conv.set("num_output", 1);
+    conv.set("bias_term", false);
+    const int wsz[] = { 1, 3, 4, 4 };
+    conv.blobs.push_back(Mat(4, wsz, CV_32F, Scalar::all(1.0 / 48)));
+    net.addLayerToPrev("conv1", "Convolution", conv);
+    dnn::LayerParams relu;
+    net.addLayerToPrev(tinyTargetLayer(), "ReLU", relu);
+    addClassifierHead(net, (Mat_<float>(2, 1) << 4, -4), Mat());
+    return net;
+}
+
+TEST(XAI_AugmentedScoreCAM, rotated_view_maps_back_onto_the_original)
+{
+    // A bright diagonal bar: the view rotated by 90 degrees sees an anti-diagonal bar, and its map,
+    // mapped back with the inverse warp, must lie on the original bar again.
+    const Size frame(64, 64);
+    Mat image(frame, CV_8UC3, Scalar::all(20)), bar = Mat::zeros(frame, CV_8U);
+    line(bar, Point(12, 14), Point(50, 48), Scalar(255), 7);
+    image.setTo(Scalar::all(230), bar);
+    Mat rotatedBar;
+    const Mat rotation = getRotationMatrix2D(Point2f(31.5f, 31.5f), 90, 1.0);
+    warpAffine(bar, rotatedBar, rotation, frame);
+
+    xai::ScoreCAM::Params sp;
+    sp.scale = 1.0 / 255;
+    xai::AugmentedScoreCAM::Params p;
+    p.scoreCam = sp;
+    Ptr<xai::AugmentedScoreCAM> cam = xai::AugmentedScoreCAM::create(brightnessNet(), p);
+    cam->setWarps(std::vector<Mat>(1, rotation));
+    Mat map;
+    cam->compute(image, 0, map);
+    const double onBar = pearson(map, bar), onRotated = pearson(map, rotatedBar);
+    EXPECT_GT(onBar, 0.7);
+    EXPECT_LT(onRotated, 0.1);
+
+    // Drawn views with a rotation range change the map; without one they leave it as Score-CAM's.
+    p.augmentation.numAugmentations = 6;
+    p.augmentation.maxShift = 0;
+    p.augmentation.maxAngle = 0;
+    Mat still, turned;
+    xai::AugmentedScoreCAM::create(brightnessNet(), p)->compute(image, 0, still);
+    p.augmentation.maxAngle = 90;
+    xai::AugmentedScoreCAM::create(brightnessNet(), p)->compute(image, 0, turned);
+    Mat plain;
+    xai::ScoreCAM::create(brightnessNet(), sp)->compute(image, 0, plain);
+    EXPECT_LE(maxAbsDiff(still, plain), 1e-6);
+    EXPECT_GT(maxAbsDiff(turned, plain), 0.05);
+}
+
 TEST(XAI_Augmentation, unwarp_inverts_the_warp_away_from_the_border)
 {
     // A smooth map, warped like a view and mapped back, returns to itself inside the valid region.
@@ -222,13 +365,110 @@ TEST(XAI_AugmentedScoreCAM, fused_map_of_many_views_stays_close_to_score_cam)
     Mat fused, plain;
     xai::AugmentedScoreCAM::create(makeTinyNet(spec), p)->compute(image, 0, fused);
     xai::ScoreCAM::create(makeTinyNet(spec), p.scoreCam)->compute(image, 0, plain);
-    Mat a = fused.reshape(1, 1), b = plain.reshape(1, 1);
-    Scalar ma, sa, mb, sb;
-    meanStdDev(a, ma, sa);
-    meanStdDev(b, mb, sb);
-    const double r = (a - ma[0]).dot(b - mb[0]) / (a.cols * sa[0] * sb[0]);
+    const double r = pearson(fused, plain);
     EXPECT_GT(r, 0.8);
     EXPECT_LT(r, 1.0 - 1e-6);
+}
+
+}} // namespace
+
+namespace opencv_test { namespace {
+
+using namespace xai_test;
+
+TEST(XAI_Augmentation, lattice_views_shift_by_every_sub_cell_offset_once)
+{
+    // A 64x48 frame over an 8x6 grid: 8-pixel cells; k = 4 gives offsets of 2 pixels.
+    xai::AugmentationParams p;
+    p.numAugmentations = 16;
+    p.latticeSize = 4;
+    p.maxAngle = 0;
+    p.maxShift = 0.3; // not used by lattice views
+    std::vector<Mat> warps;
+    xai::generateWarps(Size(64, 48), p, warps, Size(8, 6));
+    ASSERT_EQ(16u, warps.size());
+    std::set<std::pair<int, int> > offsets;
+    for (size_t i = 0; i < warps.size(); i++)
+    {
+        const Matx23d m = warps[i];
+        EXPECT_EQ(0.0, std::abs(m(0, 0) - 1) + std::abs(m(1, 1) - 1) + std::abs(m(0, 1)) + std::abs(m(1, 0)));
+        EXPECT_EQ(m(0, 2), std::round(m(0, 2) / 2) * 2) << "view " << i << ": x shift " << m(0, 2);
+        EXPECT_EQ(m(1, 2), std::round(m(1, 2) / 2) * 2) << "view " << i << ": y shift " << m(1, 2);
+        EXPECT_GE(m(0, 2), -4.0);
+        EXPECT_LT(m(0, 2), 4.0);
+        EXPECT_GE(m(1, 2), -4.0);
+        EXPECT_LT(m(1, 2), 4.0);
+        offsets.insert(std::make_pair((int)m(0, 2), (int)m(1, 2)));
+    }
+    EXPECT_EQ(16u, offsets.size()) << "every offset of the 4x4 lattice once";
+    EXPECT_EQ(0.0, cv::norm(warps[0], Mat(Matx23d(1, 0, 0, 0, 1, 0)), NORM_INF));
+
+    // Small rotations on top, and the lattice needs the grid.
+    p.maxAngle = 5;
+    xai::generateWarps(Size(64, 48), p, warps, Size(8, 6));
+    EXPECT_GT(std::abs(warps[5].at<double>(0, 1)), 1e-4);
+    expectError([&] { xai::generateWarps(Size(64, 48), p, warps); }, "latticeSize needs the target layer's grid size");
+    p.latticeSize = -1;
+    expectError([&] { xai::generateWarps(Size(64, 48), p, warps, Size(8, 6)); }, "latticeSize");
+}
+
+TEST(XAI_AugmentedScoreCAM, fuse_again_gives_what_compute_gives_without_new_forwards)
+{
+    TinyNetSpec spec;
+    spec.stride = 8;
+    const Mat image = randomImage(Size(64, 64), 19);
+    xai::AugmentedScoreCAM::Params p;
+    p.scoreCam.inputSize = Size(64, 64);
+    p.scoreCam.scale = 1.0 / 255;
+    p.augmentation.numAugmentations = 6;
+    p.augmentation.latticeSize = 2;
+    std::vector<int> classes{ 0, 2 };
+    Ptr<xai::AugmentedScoreCAM> cam = xai::AugmentedScoreCAM::create(makeTinyNet(spec), p);
+    std::vector<Mat> mean;
+    cam->compute(image, classes, mean);
+    const int forwards = cam->getForwardCount();
+    for (int fusion : { xai::FUSION_MEAN, xai::FUSION_MAX, xai::FUSION_SUPER_RESOLUTION })
+    {
+        std::vector<Mat> again, direct;
+        cam->fuseAgain(fusion, p.superResolution, again);
+        xai::AugmentedScoreCAM::Params q = p;
+        q.fusion = fusion;
+        xai::AugmentedScoreCAM::create(makeTinyNet(spec), q)->compute(image, classes, direct);
+        ASSERT_EQ(2u, again.size());
+        for (int c = 0; c < 2; c++)
+            EXPECT_EQ(0.0, maxAbsDiff(again[c], direct[c])) << "fusion " << fusion << " class " << c;
+        EXPECT_EQ(forwards, cam->getForwardCount());
+    }
+    std::vector<Mat> views;
+    cam->getViewMaps(1, views);
+    ASSERT_EQ(6u, views.size());
+    EXPECT_EQ(Size(8, 8), views[0].size());
+    expectError([&] { cam->getViewMaps(2, views); }, "class index 2 is out of range");
+}
+
+TEST(XAI_ScoreCAM, a_forward_never_holds_more_images_than_a_batch_needs)
+{
+    // --batch 10000 with 6 channels: 6 masked images at most per forward (7 views: 7 unmasked ones).
+    TinyNetSpec spec;
+    const Mat image = randomImage(Size(32, 24), 41);
+    xai::AugmentedScoreCAM::Params p;
+    p.scoreCam = tinyParams();
+    p.scoreCam.batchSize = 10000;
+    p.augmentation.numAugmentations = 1;
+    Ptr<xai::AugmentedScoreCAM> cam = xai::AugmentedScoreCAM::create(makeTinyNet(spec), p);
+    Mat map;
+    cam->compute(image, 0, map);
+    EXPECT_EQ(spec.channels, cam->getEffectiveBatchSize());
+    EXPECT_EQ(2, cam->getForwardCount());
+    p.augmentation.numAugmentations = 7;
+    cam = xai::AugmentedScoreCAM::create(makeTinyNet(spec), p);
+    cam->compute(image, 0, map);
+    EXPECT_EQ(7, cam->getEffectiveBatchSize());
+    p.scoreCam.maxChannels = 3;
+    p.augmentation.numAugmentations = 1;
+    cam = xai::AugmentedScoreCAM::create(makeTinyNet(spec), p);
+    cam->compute(image, 0, map);
+    EXPECT_EQ(3, cam->getEffectiveBatchSize());
 }
 
 }} // namespace

@@ -45,7 +45,7 @@ TEST(XAI_BadInput, layers)
     expectError([&]() { computeWith(p, image, 0); }, "unknown score layer 'nope'");
     p = validParams();
     p.scoreCam.targetLayer = "fc"; // 2-D output
-    expectError([&]() { computeWith(p, image, 0); }, "does not give a 4-D");
+    expectError([&]() { computeWith(p, image, 0); }, "the target layer 'fc' gives an output of shape [1 x 5]");
     p = validParams();
     p.scoreCam.targetLayer = "pool"; // 4-D but 1x1
     expectError([&]() { computeWith(p, image, 0); }, "spatial size above 1x1");
@@ -66,7 +66,7 @@ TEST(XAI_BadInput, net_without_spatial_layer)
     p.scoreCam.inputSize = Size(8, 8);
     Mat map;
     Ptr<xai::AugmentedScoreCAM> asc = xai::AugmentedScoreCAM::create(net, p);
-    expectError([&]() { asc->compute(randomImage(Size(8, 8), 1), 0, map); }, "no layer with a 4-D output");
+    expectError([&]() { asc->compute(randomImage(Size(8, 8), 1), 0, map); }, "the net has no layer to explain");
 }
 
 TEST(XAI_BadInput, class_ids)
@@ -74,6 +74,10 @@ TEST(XAI_BadInput, class_ids)
     const Mat image = randomImage(Size(32, 24), 1);
     expectError([&]() { computeWith(validParams(), image, 5); }, "class id 5 is out of range");
     expectError([&]() { computeWith(validParams(), image, 1000); }, "the net scores 5 classes");
+    // -INT_MIN overflows: the range check must not negate the id.
+    expectError([&]() { computeWith(validParams(), image, std::numeric_limits<int>::min()); },
+                "class id -2147483648 is out of range");
+    expectError([&]() { computeWith(validParams(), image, -6); }, "class id -6 is out of range");
     Ptr<xai::ScoreCAM> cam = xai::ScoreCAM::create(makeTinyNet(TinyNetSpec()), validParams().scoreCam);
     std::vector<Mat> maps;
     expectError([&]() { cam->compute(image, std::vector<int>(), maps); }, "no class to explain");

@@ -74,13 +74,24 @@ dnn::Net makeTinyNet(const TinyNetSpec& spec)
     return net;
 }
 
-xai::ScoreCAM::Params tinyParams()
+xai::ScoreCAM::Params inputParams(Size size, double scale, const Scalar& mean)
 {
     xai::ScoreCAM::Params p;
-    p.inputSize = Size(32, 24);
-    p.scale = 1.0 / 255;
-    p.mean = Scalar(10, 20, 30);
+    p.inputSize = size;
+    p.scale = scale;
+    p.mean = mean;
     return p;
+}
+
+double pearson(const Mat& a_, const Mat& b_)
+{
+    Mat a, b;
+    a_.reshape(1, 1).convertTo(a, CV_64F);
+    b_.reshape(1, 1).convertTo(b, CV_64F);
+    Scalar ma, sa, mb, sb;
+    meanStdDev(a, ma, sa);
+    meanStdDev(b, mb, sb);
+    return (a - ma[0]).dot(b - mb[0]) / (a.cols * sa[0] * sb[0]);
 }
 
 Mat randomImage(Size size, uint64 seed)
@@ -182,6 +193,17 @@ String findXaiData(const String& name)
         if (fileExists(dirs[i] + "/" + name))
             return dirs[i] + "/" + name;
     return String();
+}
+
+String moduleTestData(const String& name)
+{
+    // Beside the test sources in both harnesses: the module's own small files travel with it.
+    const String here = __FILE__;
+    const size_t slash = here.find_last_of("/\\");
+    const String path = (slash == String::npos ? String(".") : here.substr(0, slash)) + "/../testdata/" + name;
+    if (!fileExists(path))
+        CV_Error(Error::StsObjectNotFound, "missing module test data " + path);
+    return path;
 }
 
 }} // namespace opencv_test::xai_test

@@ -33,11 +33,17 @@ dnn::Net makeTinyNet(const TinyNetSpec& spec);
     layer ("fc") with `weights` (classes x channels) and `bias` (1 x classes; empty: none). */
 void addClassifierHead(dnn::Net& net, const Mat& weights, const Mat& bias);
 
+//! Default parameters with the given network input: size, scale and mean.
+xai::ScoreCAM::Params inputParams(Size size, double scale, const Scalar& mean);
+
 //! The tiny nets' preprocessing: 32x24 input, scale 1/255, a mean per channel; layers automatic.
-xai::ScoreCAM::Params tinyParams();
+inline xai::ScoreCAM::Params tinyParams() { return inputParams(Size(32, 24), 1.0 / 255, Scalar(10, 20, 30)); }
 
 //! Name of the tiny net's target (ReLU) layer and score layer.
 inline String tinyTargetLayer() { return "relu1"; }
+
+//! Pearson correlation of two maps of the same size.
+double pearson(const Mat& a, const Mat& b);
 
 //! Largest absolute difference between two arrays.
 inline double maxAbsDiff(InputArray a, InputArray b) { return cv::norm(a, b, NORM_INF); }
@@ -78,6 +84,9 @@ void expectError(F f, const std::string& words)
 
 //! Path of a file of the project's data (samples/data), or empty when the data is not available.
 String findXaiData(const String& name);
+
+//! Path of one of the module's own test nets (modules/xai/testdata, made by tools/datagen/make_test_nets.py).
+String moduleTestData(const String& name);
 
 }} // namespace opencv_test::xai_test
 

@@ -5,6 +5,9 @@
 #ifndef OPENCV_XAI_TEST_PRECOMP_HPP
 #define OPENCV_XAI_TEST_PRECOMP_HPP
 
+#include <limits>
+#include <set>
+
 #include "opencv2/core.hpp"
 #include "opencv2/imgproc.hpp"
 #include "opencv2/imgcodecs.hpp"

@@ -327,6 +327,89 @@ TEST(XAI_ScoreCAM, frame_is_the_blob_of_blobFromImage)
     }
 }
 
+//! The network input of one image, read back from a net whose scores are its own flattened input.
+static Mat networkInputOf(const Mat& image, const xai::ScoreCAM::Params& p)
+{
+    dnn::Net echo;
+    dnn::LayerParams flatten;
+    echo.addLayerToPrev("flat", "Flatten", flatten);
+    xai::ScoreCAM::Params q = p;
+    q.scoreType = xai::SCORE_PROBABILITIES; // read the scores as they are
+    Mat rows;
+    xai::classProbabilities(echo, q, std::vector<Mat>(1, image), rows, 1);
+    return rows.row(0).clone();
+}
+
+TEST(XAI_ScoreCAM, torchvision_resize_centre_crop_and_per_channel_std)
+{
+    // torchvision: Resize(256) (shorter side 256, longer int(256 * long / short)), CenterCrop(224)
+    // (offsets int(round((size - 224) / 2.0)), half to even), then (x / 255 - m) / s per channel.
+    // The frame is checked against that recipe done by hand with cv::resize.
+    const double m[] = { 0.485, 0.456, 0.406 }, sd[] = { 0.229, 0.224, 0.225 };
+    struct Case { Size image, resized; Point offset; };
+    const Case cases[] = {
+        { Size(300, 200), Size(384, 256), Point(80, 16) },
+        { Size(301, 200), Size(385, 256), Point(80, 16) },  // (385 - 224) / 2 = 80.5 rounds to 80
+        { Size(200, 303), Size(256, 387), Point(16, 82) },  // (387 - 224) / 2 = 81.5 rounds to 82
+        { Size(224, 224), Size(256, 256), Point(16, 16) },  // zooms in even at the input size
+    };
+    for (const Case& c : cases)
+    {
+        const Mat image = randomImage(c.image, 77);
+        xai::ScoreCAM::Params p;
+        p.inputSize = Size(224, 224);
+        p.crop = true;
+        p.cropFraction = 0.875;
+        p.swapRB = true;
+        p.scale = 1.0 / 255;
+        p.mean = Scalar(255 * m[0], 255 * m[1], 255 * m[2]);
+        p.channelScale = Scalar(1 / sd[0], 1 / sd[1], 1 / sd[2]);
+        const Mat frame = networkInputOf(image, p);
+
+        Mat resized, rgb;
+        resize(image, resized, c.resized, 0, 0, INTER_LINEAR);
+        cvtColor(resized(Rect(c.offset, p.inputSize)), rgb, COLOR_BGR2RGB);
+        std::vector<Mat> planes;
+        split(rgb, planes);
+        ASSERT_EQ(3 * 224 * 224, frame.cols);
+        for (int ch = 0; ch < 3; ch++)
+        {
+            Mat expected;
+            planes[ch].convertTo(expected, CV_32F);
+            expected = (expected / 255.0 - m[ch]) / sd[ch];
+            const Mat got = frame.colRange(ch * 224 * 224, (ch + 1) * 224 * 224).reshape(1, 224);
+            EXPECT_LE(maxAbsDiff(got, expected), 1e-4) << c.image << " channel " << ch;
+        }
+    }
+}
+
+TEST(XAI_ScoreCAM, crop_fraction_one_is_blobFromImage_and_bad_values_are_refused)
+{
+    const Mat image = randomImage(Size(50, 30), 31);
+    xai::ScoreCAM::Params p = tinyParams();
+    p.crop = true;
+    p.channelScale = Scalar(2, 0.5, 1);
+    const Mat frame = networkInputOf(image, p);
+    Mat blob = dnn::blobFromImage(image, 1.0, p.inputSize, p.mean, false, true);
+    for (int ch = 0; ch < 3; ch++)
+        blob.reshape(1, 3).row(ch) *= p.scale * p.channelScale[ch];
+    EXPECT_LE(maxAbsDiff(frame, blob.reshape(1, 1)), 1e-5);
+
+    for (double bad : { 0.0, -0.5, 1.5, std::numeric_limits<double>::quiet_NaN() })
+    {
+        xai::ScoreCAM::Params q = tinyParams();
+        q.cropFraction = bad;
+        expectError([&] { xai::ScoreCAM::create(makeTinyNet(TinyNetSpec()), q); }, "Params::cropFraction");
+    }
+    xai::ScoreCAM::Params q = tinyParams();
+    q.channelScale = Scalar(1, 0, 1);
+    Mat map;
+    expectError([&] { xai::ScoreCAM::create(makeTinyNet(TinyNetSpec()), q)->compute(image, 0, map); },
+                "Params::channelScale[1] is 0");
+    q.channelScale = Scalar(1, std::numeric_limits<double>::infinity(), 1);
+    expectError([&] { xai::ScoreCAM::create(makeTinyNet(TinyNetSpec()), q); }, "Params::channelScale[1]");
+}
+
 TEST(XAI_ScoreCAM, net_refusing_batches_falls_back_to_single_images)
 {
     TinyNetSpec spec;
@@ -359,9 +442,41 @@ TEST(XAI_ScoreCAM, progress_reports_every_forward_and_can_cancel)
     for (size_t i = 0; i < calls.size(); i++)
         EXPECT_EQ((int)i + 1, calls[i].first);
 
-    cam->setProgressCallback([](int done, int) { return done < 2; });
-    EXPECT_THROW(cam->compute(randomImage(Size(32, 24), 31), 0, map), cv::Exception);
-    EXPECT_EQ(2, cam->getForwardCount());
+    // A cancelled computation leaves the getters on the last one that completed.
+    const int completed = cam->getForwardCount();
+    Mat scores, weights;
+    cam->getScores(scores);
+    cam->getChannelWeights(weights);
+    int seen = 0;
+    cam->setProgressCallback([&](int done, int) { seen = done; return done < 2; });
+    EXPECT_THROW(cam->compute(randomImage(Size(32, 24), 77), 1, map), cv::Exception);
+    EXPECT_EQ(2, seen);
+    EXPECT_EQ(completed, cam->getForwardCount());
+    EXPECT_EQ(std::vector<int>(1, 0), cam->getClassIds());
+    Mat scoresAfter, weightsAfter;
+    cam->getScores(scoresAfter);
+    cam->getChannelWeights(weightsAfter);
+    EXPECT_EQ(0.0, maxAbsDiff(scores, scoresAfter));
+    EXPECT_EQ(0.0, maxAbsDiff(weights, weightsAfter));
+}
+
+TEST(XAI_ScoreCAM, getters_before_the_first_computation_report_nothing)
+{
+    Ptr<xai::AugmentedScoreCAM> cam = xai::AugmentedScoreCAM::create(makeTinyNet(TinyNetSpec()));
+    Mat scores = Mat::ones(2, 2, CV_32F), weights = Mat::ones(2, 2, CV_32F);
+    cam->getScores(scores);
+    cam->getScores(scores, false);
+    cam->getChannelWeights(weights);
+    EXPECT_TRUE(scores.empty());
+    EXPECT_TRUE(weights.empty());
+    EXPECT_TRUE(cam->getClassIds().empty());
+    EXPECT_EQ(0, cam->getForwardCount());
+    EXPECT_EQ(String(), cam->getTargetLayer());
+    std::vector<Mat> warps;
+    cam->getWarps(warps);
+    EXPECT_TRUE(warps.empty());
+    Mat maps;
+    expectError([&] { cam->fuseAgain(xai::FUSION_MEAN, xai::SuperResolutionParams(), maps); }, "call compute() first");
 }
 
 TEST(XAI_ScoreCAM, cuda_request_without_cuda_falls_back_to_cpu)

@@ -38,14 +38,29 @@ struct CV_EXPORTS_W_SIMPLE AugmentationParams
     /** Border of the warped views: cv::BORDER_CONSTANT fills with the mean colour (zero after
         normalisation, the same neutral value masking uses); cv::BORDER_REFLECT_101 reflects. */
     CV_PROP_RW int borderMode;
+    /** Designed views: 0 draws every shift at random. k > 0 shifts the views by a lattice of
+        sub-cell offsets instead: multiples of s / k in x and y, s being the target layer's cell
+        size in frame pixels, between -s / 2 and s / 2, so that k x k views sample the cell evenly
+        (view 0, the identity, has offset 0; views beyond k x k go round the lattice again).
+        Rotation, scale and flip are still drawn from their ranges (maxAngle 0: pure shifts);
+        maxShift is not used. Meant for FUSION_SUPER_RESOLUTION, which gains most from views whose
+        grids fall between each other's cells. */
+    CV_PROP_RW int latticeSize;
 };
 
 /** @brief Draws the affine warps of the views of a frame.
+
+A warp maps the original frame onto the view (as cv::warpAffine takes it): the frame is mirrored
+about its vertical centre line (if flipped), rotated by the angle (counter-clockwise, as
+cv::getRotationMatrix2D) and scaled about the frame's centre \f$((W - 1) / 2, (H - 1) / 2)\f$, then
+shifted.
 @param frameSize size of the frame the warps apply to (the network input).
 @param params how many views and how far they move.
 @param warps one CV_64F 2x3 matrix per view; the first is the identity.
+@param gridSize the target layer's spatial size (w x h), needed by AugmentationParams::latticeSize.
 */
-CV_EXPORTS_W void generateWarps(Size frameSize, const AugmentationParams& params, OutputArrayOfArrays warps);
+CV_EXPORTS_W void generateWarps(Size frameSize, const AugmentationParams& params, OutputArrayOfArrays warps,
+                                Size gridSize = Size());
 
 /** @brief Maps a map computed on a warped view back into the frame of the original view.
 @param map map of the warped view (CV_32FC1).

@@ -40,6 +40,8 @@ public:
         CV_PROP_RW AugmentationParams augmentation;
         //! How the views are fused: one of cv::xai::FusionMethod.
         CV_PROP_RW int fusion;
+        //! Settings of FUSION_SUPER_RESOLUTION.
+        CV_PROP_RW SuperResolutionParams superResolution;
     };
 
     /** @brief Creates an Augmented Score-CAM explainer for a network.
@@ -57,6 +59,27 @@ public:
 
     //! @brief The warps of the last computation, one CV_64F 2x3 matrix per view.
     CV_WRAP virtual void getWarps(OutputArrayOfArrays warps) const = 0;
+
+    /** @brief Fuses the views of the last computation again, another way, without running the net.
+
+    The low-resolution maps of every view are kept (they are small: one target-layer grid per view
+    and class), so fusions can be compared, or their settings tuned, at the cost of the fusion
+    alone.
+    @param fusion one of cv::xai::FusionMethod.
+    @param superResolution settings of FUSION_SUPER_RESOLUTION.
+    @param saliency one map per class of getClassIds(), as compute() would have given with these
+    settings.
+    */
+    CV_WRAP virtual void fuseAgain(int fusion, const SuperResolutionParams& superResolution,
+                                   OutputArrayOfArrays saliency) = 0;
+
+    /** @brief The low-resolution maps of the last computation for one class, one per view (in
+    the order of getWarps()): the weighted sum of each view's own activation channels, before any
+    ReLU, upsampling or unwarping.
+    @param classIndex index into getClassIds().
+    @param maps one CV_32F h x w map per view.
+    */
+    CV_WRAP virtual void getViewMaps(int classIndex, OutputArrayOfArrays maps) const = 0;
 
 protected:
     AugmentedScoreCAM();

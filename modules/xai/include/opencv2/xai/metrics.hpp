@@ -77,7 +77,8 @@ struct CV_EXPORTS_W_SIMPLE ConfidenceChange
 /** @brief Class probabilities of images, read like the explainers read them.
 
 @param net the classifier; its input is set and its score layer is run (one instance per thread).
-@param preprocessing how images become the network input (inputSize, scale, mean, swapRB, crop)
+@param preprocessing how images become the network input (inputSize, scale, channelScale, mean, swapRB,
+ crop, cropFraction)
 and where the scores are (scoreLayer, scoreType); the other fields are not used.
 @param images 8-bit or 32-bit images with 1, 3 or 4 channels.
 @param probabilities CV_32F matrix with one row of class probabilities per image: a softmax of the

@@ -20,7 +20,12 @@ namespace xai {
 /** @brief How the score layer's output is read. */
 enum ScoreType
 {
-    //! Probabilities when the score layer is a Softmax layer, logits otherwise.
+    /** Probabilities when the scores come from a Softmax layer, logits otherwise. The graph is
+        followed back from the score layer through pass-through layers (Identity, Flatten,
+        Reshape, Dropout, ...), since an ONNX graph that ends in Softmax imports as a Softmax
+        followed by an Identity; a LogSoftmax counts as logits. The decision is checked on the
+        scores of a real forward (probabilities are non-negative and sum to 1), and where graph and
+        numbers disagree the numbers decide, with a warning. */
     SCORE_AUTO = 0,
     //! Unnormalised class scores: a softmax over classes is applied where probabilities are needed.
     SCORE_LOGITS = 1,
@@ -98,12 +103,28 @@ public:
         CV_PROP_RW Size inputSize;
         //! Multiplier applied to the pixels after mean subtraction, as in cv::dnn::blobFromImage.
         CV_PROP_RW double scale;
+        /** Per-channel factors multiplied with scale (in the channel order after swapRB), as the
+            Scalar scalefactor of newer OpenCV's cv::dnn::Image2BlobParams: channel c becomes
+            (pixel - mean[c]) * scale * channelScale[c]. torchvision's (x / 255 - m) / s is
+            scale = 1/255, mean = 255 m, channelScale = 1 / s. Default (1, 1, 1, 1). */
+        CV_PROP_RW Scalar channelScale;
         //! Mean subtracted from each channel (in the channel order after swapRB).
         CV_PROP_RW Scalar mean;
         //! Swap the first and third channels (BGR to RGB).
         CV_PROP_RW bool swapRB;
         //! Resize keeping the aspect ratio and crop the centre, instead of resizing to inputSize.
         CV_PROP_RW bool crop;
+        /** With crop: the share of the resized image that the centre crop keeps, in (0, 1].
+            1 resizes so that the image just covers inputSize and crops exactly as
+            cv::dnn::blobFromImage does (sizes rounded, offsets (resized - inputSize) / 2 rounded
+            down). Below 1 resizes and crops exactly as torchvision's Resize(round(S / cropFraction))
+            followed by CenterCrop(inputSize) do, S being the shorter side of inputSize: the
+            image's shorter side becomes round(S / cropFraction), its longer side is scaled and
+            truncated, and the crop offsets are (resized - inputSize) / 2 rounded half to even.
+            torchvision's ImageNet evaluation transform (Resize(256), CenterCrop(224)) is
+            inputSize 224x224 with cropFraction 0.875. The resampling filter is OpenCV's bilinear
+            (PIL's is antialiased), so sizes and offsets match and pixel values differ slightly. */
+        CV_PROP_RW double cropFraction;
 
         /** Name of the explained (target) layer as cv::dnn::Net::getLayerNames reports it; empty
             chooses automatically: the last layer whose output is 4-D with a spatial size above
@@ -132,7 +153,9 @@ public:
             net at 224x224 with a Pearson correlation of at least 0.996 to the all-channel map
             (docs/benchmark.md). */
         CV_PROP_RW double skipSpreadFraction;
-        /** Number of masked images per forward. The last batch of a call is padded to this size.
+        /** Most images per forward. A forward holds min(batchSize, max(views, kept channels))
+            images, as no batch needs more, and every forward of a computation uses that one shape
+            (a short last batch is padded: a new shape makes cv::dnn set the whole net up again).
             Measured on 2 CPU cores (docs/benchmark.md): on the project's default model batches of
             8 and 16 were the fastest (within 8 %; larger ones pad the last batch more), on a
             ResNet-18-sized net 16 and 32 (within 5 %), and memory grows linearly with the batch,
@@ -171,24 +194,31 @@ public:
     CV_WRAP_AS(computeMulti) virtual void compute(InputArray image, const std::vector<int>& classIds,
                                                   OutputArrayOfArrays saliency) = 0;
 
-    //! @brief Name of the target layer of the last computation (resolved when automatic).
+    /** @brief Name of the target layer of the last computation (resolved when automatic).
+
+    The getters report the last computation that completed (not one that was cancelled or
+    failed), and nothing (empty results, 0) before the first one. */
     CV_WRAP virtual String getTargetLayer() const = 0;
     //! @brief Class ids explained by the last computation (top-1 requests resolved).
     CV_WRAP virtual std::vector<int> getClassIds() const = 0;
     /** @brief Class scores of the first view in the last computation: the unmasked image itself,
     unless AugmentedScoreCAM::setWarps() gave other warps. Negative class ids are ranked by them.
-    @param scores 1 x C CV_32F row.
+    @param scores 1 x C CV_32F row (empty before the first computation).
     @param probabilities true: as probabilities (a softmax over classes applied to logits, never
     twice); false: as the score layer gave them.
     */
     CV_WRAP virtual void getScores(OutputArray scores, bool probabilities = true) const = 0;
-    //! @brief Number of cv::dnn::Net::forward calls of the last computation.
+    /** @brief Number of batched forwards of the last computation (the cost model of the class
+    description). The first computation for an input shape also runs, before them, one forward of a
+    single pseudo-random image that finds the target layer's real output shape (and the layer
+    itself when Params::targetLayer is empty); like the net's own setup it is not counted here. */
     CV_WRAP virtual int getForwardCount() const = 0;
-    //! @brief Batch size actually used: Params::batchSize, or 1 after a net refused batches.
+    /** @brief Images per forward actually used: at most Params::batchSize (see there), or 1 after
+    a net refused batches. */
     CV_WRAP virtual int getEffectiveBatchSize() const = 0;
-    /** @brief Per-channel weights of the last Score-CAM: a CV_32F matrix with one row per channel
-    of the target layer and one column per explained class; channels that were not scored (constant
-    or pruned) have weight 0. */
+    /** @brief Per-channel weights of the last Score-CAM (of its first view, for
+    AugmentedScoreCAM): a CV_32F matrix with one row per channel of the target layer and one column
+    per explained class; channels that were not scored (constant or pruned) have weight 0. */
     CV_WRAP virtual void getChannelWeights(OutputArray weights) const = 0;
     //! @brief Indices (into the class list) of the maps of the last computation that were zero everywhere.
     CV_WRAP virtual std::vector<int> getEmptyMaps() const = 0;

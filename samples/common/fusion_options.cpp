@@ -1,0 +1,134 @@
+// This file is part of OpenCV project.
+// It is subject to the license terms in the LICENSE file found in the top-level directory
+// of this distribution and at http://opencv.org/license.html.
+
+#include "fusion_options.hpp"
+
+#include <sstream>
+
+#include "cli_errors.hpp"
+#include "cli_values.hpp"
+
+namespace po = boost::program_options;
+
+namespace xai_samples {
+
+namespace {
+
+const Choices& downsamplingChoices()
+{
+    static const Choices c = {{"area", cv::xai::DOWNSAMPLE_AREA}, {"point", cv::xai::DOWNSAMPLE_POINT}};
+    return c;
+}
+
+const Choices& viewScaleChoices()
+{
+    static const Choices c = {{"max", 1}, {"common", 0}};
+    return c;
+}
+
+//! Sets one field from its text; `option` is how the user named it, without the dashes (for messages).
+void set(const std::string& key, const std::string& text, const std::string& option, cv::xai::SuperResolutionParams& sr)
+{
+    if (key == "tv" || key == "energy")
+    {
+        const double v = parseNumber(option, text);
+        requireRange(option, v, 0, 1e6, "a weight of at least 0 is expected");
+        (key == "tv" ? sr.lambdaTV : sr.lambdaEnergy) = v;
+    }
+    else if (key == "iterations")
+    {
+        const long v = parseWhole(option, text);
+        requireRange(option, (double)v, 1, 1e7, "at least 1 iteration is expected");
+        sr.maxIterations = (int)v;
+    }
+    else if (key == "tolerance")
+    {
+        const double v = parseNumber(option, text);
+        requireRange(option, v, 1e-12, 1, "a relative residual in (0, 1] is expected");
+        sr.tolerance = v;
+    }
+    else if (key == "downsampling")
+        sr.downsampling = choose(option, text, downsamplingChoices());
+    else if (key == "resolution")
+    {
+        const long v = parseWhole(option, text);
+        requireRange(option, (double)v, 0, 256, "unknown pixels per cell of the layer, 0 (the frame's) to 256");
+        sr.resolution = (int)v;
+    }
+    else if (key == "view-scale")
+        sr.normalizeViews = choose(option, text, viewScaleChoices()) != 0;
+    else
+        throw UsageError("--" + option + ": unknown setting '" + key + "' (expected tv, energy, iterations, "
+                         "tolerance, downsampling, resolution or view-scale)");
+}
+
+const char* const kKeys[] = {"tv", "energy", "iterations", "tolerance", "downsampling", "resolution", "view-scale"};
+
+} // namespace
+
+po::options_description superResolutionOptions()
+{
+    const cv::xai::SuperResolutionParams d;
+    po::options_description o("Super-resolution fusion (--fusion super-resolution) and designed views");
+    o.add_options()
+        ("sr-lambda-tv", po::value<std::string>()->value_name("W")->default_value(shortText(d.lambdaTV)),
+            "weight of the total variation of the fused map")
+        ("sr-lambda-energy", po::value<std::string>()->value_name("W")->default_value(shortText(d.lambdaEnergy)),
+            "weight of the fused map's energy (sum of squares)")
+        ("sr-iterations", po::value<std::string>()->value_name("N")->default_value(std::to_string(d.maxIterations)),
+            "most iterations of the solver")
+        ("sr-tolerance", po::value<std::string>()->value_name("R")->default_value(shortText(d.tolerance)),
+            "the solver stops once its relative residual is below this")
+        ("sr-downsampling", po::value<std::string>()->value_name("NAME")->default_value("area"),
+            "how the fused map is compared with a view's grid: area (the mean over each cell) or point (one "
+            "sample per cell, as Augmented Grad-CAM's code)")
+        ("sr-resolution", po::value<std::string>()->value_name("R")->default_value(std::to_string(d.resolution)),
+            "pixels of the solved map per cell of the layer, upsampled to the input at the end; 0: the input's")
+        ("sr-view-scale", po::value<std::string>()->value_name("NAME")->default_value(d.normalizeViews ? "max" : "common"),
+            "max: each view's map divided by its own maximum (as Augmented Grad-CAM); common: the class "
+            "scores' common scale")
+        ("lattice", po::value<std::string>()->value_name("K")->default_value("0"),
+            "designed views: shift the views by a K x K lattice of offsets inside one cell of the layer, "
+            "instead of at random (--max-shift is then not used); 0: random shifts");
+    return o;
+}
+
+void readSuperResolutionOptions(const po::variables_map& vm, cv::xai::SuperResolutionParams& sr,
+                                cv::xai::AugmentationParams& augmentation)
+{
+    for (const char* key : kKeys)
+    {
+        const std::string option = std::string("sr-") + (std::string(key) == "tv" ? "lambda-tv" :
+                                                         std::string(key) == "energy" ? "lambda-energy" : key);
+        if (vm.count(option) && !vm[option].defaulted())
+            set(key, vm[option].as<std::string>(), option, sr);
+    }
+    if (vm.count("lattice") && !vm["lattice"].defaulted())
+    {
+        const long k = parseWhole("lattice", vm["lattice"].as<std::string>());
+        requireRange("lattice", (double)k, 0, 64, "offsets per cell side, 0 (random views) to 64");
+        augmentation.latticeSize = (int)k;
+    }
+}
+
+void applySuperResolutionSetting(const std::string& setting, const std::string& context,
+                                 cv::xai::SuperResolutionParams& sr)
+{
+    const size_t eq = setting.find('=');
+    if (eq == std::string::npos || eq == 0)
+        throw UsageError("--" + context + ": '" + setting + "' is not KEY=VALUE");
+    set(setting.substr(0, eq), setting.substr(eq + 1), context + " " + setting.substr(0, eq), sr);
+}
+
+std::string describeSuperResolution(const cv::xai::SuperResolutionParams& sr)
+{
+    std::ostringstream s;
+    s << "tv=" << shortText(sr.lambdaTV) << " energy=" << shortText(sr.lambdaEnergy) << " iterations="
+      << sr.maxIterations << " tolerance=" << shortText(sr.tolerance) << " downsampling="
+      << nameOf(sr.downsampling, downsamplingChoices()) << " resolution=" << sr.resolution << " view-scale="
+      << (sr.normalizeViews ? "max" : "common");
+    return s.str();
+}
+
+} // namespace xai_samples
