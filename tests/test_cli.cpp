@@ -22,6 +22,7 @@
 #include <gtest/gtest.h>
 #include <opencv2/dnn.hpp>
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #include <opencv2/xai.hpp>
 
 #include "program_runner.hpp"
@@ -193,7 +194,9 @@ TEST(XAI_Explain, bad_usage_is_one_line_and_exit_code_2)
              {"negative", "input_width: -5\ninput_height: 128\n"},
              {"halfsize", "input_width: 128\n"},
              {"badscale", "scale: 0\n"},
-             {"badswap", "swap_rb: \"yes please\"\n"}})
+             {"badswap", "swap_rb: \"yes please\"\n"},
+             {"badscoretype", "score_type: softmax\n"},
+             {"badstd", "std: [ 0.2, 0.2, 0 ]\n"}})
     {
         fs::copy_file(kModel, dir.path() / (name + ".onnx"));
         std::ofstream(dir.path() / (name + ".yml")) << "%YAML:1.0\n---\n" << yml;
@@ -222,7 +225,14 @@ TEST(XAI_Explain, bad_usage_is_one_line_and_exit_code_2)
         {"--framework onx", "unknown --framework 'onx'"},
         {"--model negative.onnx", "input_width must be a whole number from 1 to 65536, not -5"},
         {"--model halfsize.onnx", "input_width and input_height go together"},
-        {"--model badscale.onnx", "scale must be a positive number, not 0"},
+        {"--model badscale.onnx", "scale must be a finite non-zero number, not 0"},
+        {"--model badscoretype.onnx", "score_type must be one of auto, logits, probabilities, not 'softmax'"},
+        {"--model badstd.onnx", "std: every standard deviation must be a positive number, not 0"},
+        {"--score-layer no_such_output", "--score-layer 'no_such_output': the model has no layer of that name"},
+        {"--score-type softmax", "unknown --score-type 'softmax'"},
+        {"--std 0.2,0,0.2", "--std 0.2,0,0.2: every standard deviation must be a positive number, not 0"},
+        {"--crop-fraction 1.5", "--crop-fraction 1.5 is out of range"},
+        {"--crop-fraction 0.875 --no-crop", "--crop-fraction and --no-crop contradict each other"},
         {"--model badswap.onnx", "swap_rb must be 0 or 1, not 'yes please'"},
         // In the words of the command line, never the library's field names or its encoding of top:K.
         {"--skip-spread 1", "--skip-spread 1 is out of range"},
@@ -712,4 +722,82 @@ TEST(XAI_Explain, a_long_run_is_announced_before_it_starts)
     const Result quick = runExplain(dir.path(), "--method score-cam --max-channels 4");
     EXPECT_EQ(quick.code, 0) << quick.err;
     EXPECT_EQ(quick.err.find("this run needs"), std::string::npos) << quick.err;
+}
+
+// --preset torchvision-imagenet is torchvision's evaluation transform: shorter side to 256, centre
+// 224x224 crop, RGB, (x / 255 - mean) / std per channel. The run records exactly those parameters,
+// and its map is the library's with them.
+TEST(XAI_Explain, the_torchvision_preset_is_torchvisions_transform)
+{
+    REQUIRE_EXE();
+    TempDir dir;
+    const Result r = runExplain(dir.path(), "--preset torchvision-imagenet --method score-cam --max-channels 8 --quiet " +
+                                                quote(kDemo.string()));
+    ASSERT_EQ(r.code, 0) << r.err;
+    cv::FileStorage summary((dir.path() / "xai_out" / "summary.json").string(), cv::FileStorage::READ);
+    const cv::FileNode cls = summary["images"][0]["classes"][0];
+    const cv::FileNode p = cls["maps"][0]["parameters"];
+    EXPECT_EQ((int)p["input_width"], 224);
+    EXPECT_EQ((int)p["input_height"], 224);
+    EXPECT_EQ((int)p["crop"], 1);
+    EXPECT_DOUBLE_EQ((double)p["crop_fraction"], 0.875);  // round(224 / 0.875) = 256
+    EXPECT_DOUBLE_EQ((double)p["scale"], 1.0 / 255);
+    EXPECT_EQ((int)p["swap_rb"], 1);
+    const double mean[] = {0.485, 0.456, 0.406}, stdev[] = {0.229, 0.224, 0.225};
+    for (int c = 0; c < 3; c++)
+    {
+        EXPECT_NEAR((double)p["mean"][c], 255 * mean[c], 1e-9) << c;
+        EXPECT_NEAR((double)p["std"][c], stdev[c], 1e-12) << c;
+    }
+
+    cv::xai::ScoreCAM::Params ref;
+    ref.inputSize = cv::Size(224, 224);
+    ref.crop = true;
+    ref.cropFraction = 0.875;
+    ref.scale = 1.0 / 255;
+    ref.mean = cv::Scalar(255 * mean[0], 255 * mean[1], 255 * mean[2]);
+    ref.channelScale = cv::Scalar(1 / stdev[0], 1 / stdev[1], 1 / stdev[2], 1);
+    ref.swapRB = true;
+    ref.maxChannels = 8;
+    cv::Mat map;
+    cv::xai::ScoreCAM::create(cv::dnn::readNet(kModel.string()), ref)->compute(cv::imread(kDemo.string()),
+                                                                              (int)cls["class_id"], map);
+    EXPECT_NEAR((double)cls["maps"][0]["stats"]["mean"], cv::mean(map)[0], 1e-6);
+    EXPECT_NEAR((double)cls["maps"][0]["stats"]["centroid_x"], cv::moments(map).m10 / cv::moments(map).m00, 1e-3);
+
+    // The same by single options, and from a sidecar.
+    const std::string options = "--size 224 --crop-fraction 0.875 --scale 0.00392156862745098 --mean "
+                                "123.675,116.28,103.53 --std 0.229,0.224,0.225 --swap-rb";
+    const Result o = runExplain(dir.path(), options + " --method score-cam --max-channels 8 --quiet --output by_options " +
+                                                quote(kDemo.string()));
+    ASSERT_EQ(o.code, 0) << o.err;
+    cv::FileStorage byOptions((dir.path() / "by_options" / "summary.json").string(), cv::FileStorage::READ);
+    EXPECT_NEAR((double)byOptions["images"][0]["classes"][0]["maps"][0]["stats"]["mean"], cv::mean(map)[0], 1e-6);
+}
+
+// The score layer and how it is read, from the command line and the sidecar.
+TEST(XAI_Explain, score_layer_and_score_type_are_options_and_sidecar_keys)
+{
+    REQUIRE_EXE();
+    TempDir dir;
+    const std::string quick = "--method score-cam --max-channels 4 --quiet ";
+    // The bundled model ends in logits: read as probabilities, the score is its own probability.
+    const Result r = runExplain(dir.path(), quick + "--score-layer logits --score-type probabilities");
+    ASSERT_EQ(r.code, 0) << r.err;
+    cv::FileStorage s((dir.path() / "xai_out" / "summary.json").string(), cv::FileStorage::READ);
+    const cv::FileNode cls = s["images"][0]["classes"][0];
+    EXPECT_EQ((std::string)cls["maps"][0]["parameters"]["score_layer"], "logits");
+    EXPECT_EQ((std::string)cls["maps"][0]["parameters"]["score_type"], "probabilities");
+    EXPECT_DOUBLE_EQ((double)cls["score"], (double)cls["probability"]);
+
+    fs::copy_file(kModel, dir.path() / "m.onnx");
+    fs::copy_file(kData / "shapes_labels.txt", dir.path() / "labels.txt");
+    std::ofstream(dir.path() / "m.yml") << "%YAML:1.0\n---\ninput_width: 128\ninput_height: 128\nscale: 0.00784313725490196\n"
+                                           "mean: 127.5\nscore_layer: logits\nscore_type: probabilities\n"
+                                           "labels: labels.txt\n";
+    const Result side = runExplain(dir.path(), quick + "--model m.onnx --output side " + quote(kDemo.string()));
+    ASSERT_EQ(side.code, 0) << side.err;
+    cv::FileStorage s2((dir.path() / "side" / "summary.json").string(), cv::FileStorage::READ);
+    EXPECT_EQ((std::string)s2["images"][0]["classes"][0]["maps"][0]["parameters"]["score_type"], "probabilities");
+    EXPECT_DOUBLE_EQ((double)s2["images"][0]["classes"][0]["score"], (double)cls["score"]);
 }

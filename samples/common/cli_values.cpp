@@ -96,7 +96,7 @@ cv::Size parseSize(const std::string& text)
     return cv::Size(side(w), side(h));
 }
 
-cv::Scalar parseMean(const std::string& text)
+cv::Scalar parseChannelValues(const std::string& option, const std::string& text)
 {
     std::string spaced = text;
     for (char& c : spaced)
@@ -105,12 +105,12 @@ cv::Scalar parseMean(const std::string& text)
     std::istringstream in(spaced);
     std::vector<double> values;
     for (std::string item; in >> item;)
-        values.push_back(parseNumber("mean", item));
+        values.push_back(parseNumber(option, item));
     if (values.size() == 1)
         return cv::Scalar::all(values[0]);
     if (values.size() == 3)
         return cv::Scalar(values[0], values[1], values[2]);
-    throw UsageError("--mean: '" + text + "' must be one value or three, as \"a,b,c\"");
+    throw UsageError("--" + option + ": '" + text + "' must be one value or three, as \"a,b,c\"");
 }
 
 void requireRange(const std::string& option, double v, double lo, double hi, const std::string& what,

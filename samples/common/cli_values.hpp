@@ -50,8 +50,8 @@ long parseWhole(const std::string& option, const std::string& text);
 //! --size: "224x224", "224X224" or "224" (square), each side from 1 to 65536.
 cv::Size parseSize(const std::string& text);
 
-//! --mean: "a,b,c", "a b c" or one value for all channels.
-cv::Scalar parseMean(const std::string& text);
+//! --mean, --std: "a,b,c", "a b c" or one value for all channels; throws UsageError naming --option.
+cv::Scalar parseChannelValues(const std::string& option, const std::string& text);
 
 /** Throws UsageError "--option v is out of range: what" unless lo <= v <= hi, or lo <= v < hi when
     hi is excluded (NaN is out). */

@@ -114,6 +114,36 @@ cv::dnn::Net loadNet(const std::string& model)
     }
 }
 
+/** What is wrong for every image is found before the first: a layer the model does not have, an
+    input it cannot run, a ground-truth class beyond the model's classes. */
+void checkModel(const Options& o, const GroundTruth& gt, const cv::dnn::Net& explainNet, cv::dnn::Net& metricNet)
+{
+    const std::pair<std::string, const char*> layers[] = {
+        {o.scoreCam.targetLayer, "--layer, or target_layer in models.yml"},
+        {o.scoreCam.scoreLayer, "--score-layer, or output_layer in models.yml"}};
+    for (const auto& l : layers)
+        if (!l.first.empty() && explainNet.getLayerId(l.first) < 0)
+            throw UsageError("layer '" + l.first + "' (" + l.second + "): the model has no layer of that name");
+    cv::Size size = o.scoreCam.inputSize;
+    if (size.empty() && !gt.images.empty() && xai_samples::specialFileKind(gt.images[0].path).empty())
+        size = cv::imread(gt.images[0].path).size();
+    if (size.empty())
+        return;  // the first image fails alone
+    cv::Mat probabilities;
+    try
+    {
+        // Batches of 2, as the per-image probabilities: the metrics' net keeps one shape.
+        cv::xai::classProbabilities(metricNet, o.scoreCam, cv::Mat(size, CV_8UC3, cv::Scalar::all(127)),
+                                    probabilities, 2);
+    }
+    catch (const cv::Exception& e)
+    {
+        throw UsageError("the model cannot run on a " + std::to_string(size.width) + "x" +
+                         std::to_string(size.height) + " input: " + messageOf(e));
+    }
+    checkClasses(gt, o.groundTruth, probabilities.cols);
+}
+
 //! Layers with parameters, output side first; the first `count` of them (0: all).
 std::vector<cv::String> randomizationLayers(const cv::dnn::Net& net, int count)
 {
@@ -316,12 +346,11 @@ UnitRows evaluateUnit(const Options& o, const MethodSpec& method, const Explanat
                 otherMask = em;
             }
         }
+        // "Own mask > other mask": measured on masks only; without them the column stays empty (the
+        // box energies are in their own columns).
         std::string stays;
-        if (other >= 0)
-        {
-            const bool masks = !std::isnan(energyMask) && !std::isnan(otherMask);
-            stays = (masks ? energyMask > otherMask : energyBox > otherBox) ? "1" : "0";
-        }
+        if (other >= 0 && !std::isnan(energyMask) && !std::isnan(otherMask))
+            stays = energyMask > otherMask ? "1" : "0";
         const bool empty = std::find(empties.begin(), empties.end(), (int)k) != empties.end();
         out.perImage.push_back({index, method.name, std::to_string(k), gt.name, std::to_string(obj.classId),
                                 std::to_string(top.x), number(probabilities.at<float>(0, obj.classId)),
@@ -471,7 +500,6 @@ int runEvaluation(const Options& o)
     info.settings = o.settings();
     for (const MethodSpec& m : o.methods)
         info.methods.push_back(m.name);
-    createDir(o.output);
     const RunInfo previous = readRunInfo(pathIn(o.output, kRunFile));
     if (!previous.settings.empty())
     {
@@ -480,11 +508,15 @@ int runEvaluation(const Options& o)
             throw UsageError("the output folder '" + o.output + "' holds a run with other settings (" +
                              (diff.empty() ? std::string("methods") : diff) + "); use another --output");
     }
-    else
+
+    // Nets: one for the explanations, one for the metrics, so that each keeps one batch shape. What
+    // makes the run impossible stops it before the output folder is made.
+    cv::dnn::Net explainNet = loadNet(o.model), metricNet = loadNet(o.model);
+    checkModel(o, gt, explainNet, metricNet);
+    createDir(o.output);
+    if (previous.settings.empty())
         writeRunInfo(pathIn(o.output, kRunFile), info);
 
-    // Nets: one for the explanations, one for the metrics, so that each keeps one batch shape.
-    cv::dnn::Net explainNet = loadNet(o.model), metricNet = loadNet(o.model);
 
     // What the folder holds already: complete units only (all objects of the image).
     Tables tables = readTables(o.output, o.perturbation.steps);

@@ -89,10 +89,10 @@ void printLayers(cv::dnn::Net& net, cv::Size inputSize, int channels, std::ostre
             << std::setw((int)typeWidth) << rows[r].type << "  " << rows[r].shape << "\n";
 }
 
-void checkLayerName(const cv::dnn::Net& net, const std::string& layer)
+void checkLayerName(const cv::dnn::Net& net, const std::string& layer, const std::string& option)
 {
     if (!layer.empty() && net.getLayerId(layer) < 0)
-        throw UsageError("the model has no layer '" + layer + "' (see --list-layers)");
+        throw UsageError(option + " '" + layer + "': the model has no layer of that name (see --list-layers)");
 }
 
 ModelProbe probeModel(cv::dnn::Net& net, const Options& o, cv::Size size)

@@ -24,8 +24,9 @@ cv::dnn::Net loadNet(const Options& options);
     the layer that --layer auto explains (cv::xai::findTargetLayer). */
 void printLayers(cv::dnn::Net& net, cv::Size inputSize, int channels, std::ostream& out);
 
-//! Throws UsageError unless the net has a layer of this name (empty: automatic, always fine).
-void checkLayerName(const cv::dnn::Net& net, const std::string& layer);
+/** Throws UsageError, naming the option that gave it, unless the net has a layer of this name
+    (empty: automatic, always fine). */
+void checkLayerName(const cv::dnn::Net& net, const std::string& layer, const std::string& option);
 
 //! What one forward of a blank image tells about the model.
 struct ModelProbe

@@ -19,6 +19,7 @@
 #include <opencv2/dnn.hpp>
 
 #include "../common/cli_parse.hpp"
+#include "../common/cli_preprocessing.hpp"
 #include "../common/cli_values.hpp"
 
 namespace po = boost::program_options;
@@ -92,16 +93,6 @@ const Choices& frameworkChoices()
                               {"tflite", 0},
 #endif
     };
-    return c;
-}
-
-enum Preset { PRESET_NONE, PRESET_TORCHVISION_IMAGENET, PRESET_CAFFE_IMAGENET };
-
-const Choices& presetChoices()
-{
-    static const Choices c = {{"none", PRESET_NONE},
-                              {"torchvision-imagenet", PRESET_TORCHVISION_IMAGENET},
-                              {"caffe-imagenet", PRESET_CAFFE_IMAGENET}};
     return c;
 }
 
@@ -191,107 +182,17 @@ void applySidecar(const std::string& model, Options& o)
     const std::string where = "sidecar '" + path.string() + "'";
 
     // Every key that is there must make sense: a wrong value silently ignored explains the wrong input.
-    auto shown = [](const cv::FileNode& n) {
-        if (n.isInt())
-            return std::to_string((int)n);
-        if (n.isReal())
-            return shortText((double)n);
-        if (n.isString())
-            return "'" + (std::string)n + "'";
-        return std::string(n.isSeq() ? "a list" : n.isMap() ? "a mapping" : "an empty value");
-    };
-    auto number = [&](const cv::FileNode& n, const std::string& key) {
-        if (!n.isInt() && !n.isReal())
-            throw UsageError(where + ": " + key + " must be a number, not " + shown(n));
-        return (double)n;
-    };
-    auto flag = [&](const char* key, bool& value) {
-        const cv::FileNode n = file[key];
-        if (n.empty())
-            return;
-        if (!n.isInt() || ((int)n != 0 && (int)n != 1))
-            throw UsageError(where + ": " + key + " must be 0 or 1, not " + shown(n));
-        value = (int)n != 0;
-    };
-    auto text = [&](const char* key, std::string& value) {
-        const cv::FileNode n = file[key];
-        if (n.empty())
-            return false;
-        if (!n.isString())
-            throw UsageError(where + ": " + key + " must be a string, not " + shown(n));
-        value = (std::string)n;
-        return true;
-    };
-
-    cv::xai::ScoreCAM::Params& p = o.params.scoreCam;
-    const cv::FileNode width = file["input_width"], height = file["input_height"];
-    if (!width.empty())
+    if (readPreprocessing(file.root(), where, o.params.scoreCam))
         o.sizeOrigin = "input_width/input_height of " + where;
-    if (width.empty() != height.empty())
-        throw UsageError(where + ": input_width and input_height go together");
-    if (!width.empty())
-    {
-        for (const auto& side : {std::make_pair("input_width", width), std::make_pair("input_height", height)})
-            if (!side.second.isInt() || (int)side.second < 1 || (int)side.second > 65536)
-                throw UsageError(where + ": " + side.first + " must be a whole number from 1 to 65536, not " +
-                                 shown(side.second));
-        p.inputSize = cv::Size((int)width, (int)height);
-    }
-    if (!file["scale"].empty())
-    {
-        p.scale = number(file["scale"], "scale");
-        if (!(p.scale > 0) || !std::isfinite(p.scale))
-            throw UsageError(where + ": scale must be a positive number, not " + shown(file["scale"]));
-    }
-    const cv::FileNode mean = file["mean"];
-    if (mean.isSeq() && mean.size() == 3)
-        p.mean = cv::Scalar(number(mean[0], "mean"), number(mean[1], "mean"), number(mean[2], "mean"));
-    else if (mean.isSeq() && mean.size() == 1)
-        p.mean = cv::Scalar::all(number(mean[0], "mean"));
-    else if (!mean.empty() && !mean.isSeq())
-        p.mean = cv::Scalar::all(number(mean, "mean"));
-    else if (!mean.empty())
-        throw UsageError(where + ": mean must be one number or a list of three, not a list of " +
-                         std::to_string(mean.size()));
-    const cv::FileNode channels = file["channels"];
+    const cv::FileNode channels = file["channels"], labels = file["labels"];
     if (!channels.empty() && (!channels.isInt() || ((int)channels != 1 && (int)channels != 3)))
-        throw UsageError(where + ": channels must be 1 or 3, not " + shown(channels));
+        throw UsageError(where + ": channels must be 1 or 3, not " + shownValue(channels));
     if (!channels.empty())
         o.channels = (int)channels;
-    flag("swap_rb", p.swapRB);
-    flag("crop", p.crop);
-    std::string layer;
-    if (text("target_layer", layer))
-        p.targetLayer = layer == "auto" ? std::string() : layer;
-    std::string labels;
-    if (text("labels", labels) && !labels.empty())
-        o.labels = (path.parent_path() / labels).string();  // relative to the sidecar
-}
-
-void applyPreset(int preset, cv::xai::ScoreCAM::Params& p)
-{
-    switch (preset)
-    {
-    case PRESET_TORCHVISION_IMAGENET:
-        // torchvision normalises per channel, (x/255 - mean_c) / std_c with std = (0.229, 0.224,
-        // 0.225); blobFromImage has one scale for all channels, so the mean std 0.226 stands in:
-        // every channel is off by at most 1.3%, which moves logits far less than it moves maps.
-        p.inputSize = cv::Size(224, 224);
-        p.scale = 1.0 / (255.0 * 0.226);
-        p.mean = cv::Scalar(123.675, 116.28, 103.53);
-        p.swapRB = true;
-        p.crop = false;
-        break;
-    case PRESET_CAFFE_IMAGENET:
-        p.inputSize = cv::Size(224, 224);
-        p.scale = 1.0;
-        p.mean = cv::Scalar(104, 117, 123);
-        p.swapRB = false;
-        p.crop = false;
-        break;
-    default:
-        break;
-    }
+    if (!labels.empty() && !labels.isString())
+        throw UsageError(where + ": labels must be a file name, not " + shownValue(labels));
+    if (!labels.empty() && !((std::string)labels).empty())
+        o.labels = (path.parent_path() / (std::string)labels).string();  // relative to the sidecar
 }
 
 /** When only one of --backend and --target is given, the other follows from it: a target names
@@ -361,11 +262,12 @@ void printHelp(std::ostream& out, const po::options_description& visible)
            "    skipped.\n"
            "\n"
            "    The preprocessing a model expects can be kept beside it in <model-stem>.yml, a\n"
-           "    cv::FileStorage file with the keys input_width, input_height, scale, mean,\n"
-           "    swap_rb, crop, labels (a file name relative to the .yml) and target_layer.\n"
-           "    It is read when present; --preset replaces its preprocessing, and options given\n"
-           "    explicitly override both. A network input blob is\n"
-           "    (resize(image) - mean) * scale, as cv::dnn::blobFromImage makes it.\n"
+           "    cv::FileStorage file with the keys input_width, input_height, scale, mean, std,\n"
+           "    swap_rb, crop, crop_fraction, channels, target_layer, score_layer, score_type\n"
+           "    and labels (a file name relative to the .yml). It is read when present;\n"
+           "    --preset replaces its preprocessing, and options given explicitly override both.\n"
+           "    Channel c of the network input is (resize(image) - mean[c]) * scale / std[c],\n"
+           "    as cv::dnn::blobFromImage makes it when std is 1.\n"
            "\n"
         << visible
         << "\n"
@@ -448,21 +350,11 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
         ("list-layers", po::bool_switch(), "print every layer with its output shape for the input size (224x224 "
             "when none is set), mark the one auto picks, and exit");
 
-    po::options_description prep("Preprocessing (default: the model's .yml, else none)");
+    po::options_description prep = preprocessingOptions("Preprocessing and scores (default: the model's .yml, else "
+                                                        "none)");
     prep.add_options()
-        ("preset", word("NAME"), "torchvision-imagenet: 224x224, mean 123.675,116.28,103.53, scale "
-            "1/(255*0.226), --swap-rb (one scale stands for the three per-channel stds, within 1.3%); "
-            "caffe-imagenet: 224x224, mean 104,117,123, scale 1; none")
-        ("size", word("WxH"), "network input WIDTHxHEIGHT; without one, the image's own size")
-        ("scale", po::value<double>()->value_name("S"), "multiplier applied after the mean is subtracted")
-        ("mean", word("A,B,C"), "mean subtracted per channel, \"a,b,c\" in the order after --swap-rb, or one "
-            "value for all")
-        ("swap-rb", po::bool_switch(), "feed RGB instead of OpenCV's BGR")
-        ("no-swap-rb", po::bool_switch(), "feed BGR even if the .yml or preset says RGB")
         ("channels", po::value<int>()->value_name("N"), "1: feed the model grey images, 3: colour; default: what "
-            "the model accepts (colour first)")
-        ("crop", po::bool_switch(), "resize keeping the aspect ratio and crop the centre")
-        ("no-crop", po::bool_switch(), "resize to the input size (the .yml or preset may say crop)");
+            "the model accepts (colour first)");
 
     po::options_description method("Method");
     method.add_options()
@@ -545,41 +437,19 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
         o.images = {bundled(kDefaultImage)};
     o.classes = str("class");
 
-    // Preprocessing, in increasing precedence.
+    // Preprocessing, in increasing precedence: the sidecar's (read above), --preset, single options.
     cv::xai::ScoreCAM::Params& p = o.params.scoreCam;
+    const std::string sizeOrigin = applyPreprocessingOptions(vm, p);
+    if (!sizeOrigin.empty())
+        o.sizeOrigin = sizeOrigin;
     if (given("preset"))
-    {
         o.preset = str("preset");
-        applyPreset(choose("preset", o.preset, presetChoices()), p);
-        if (o.preset != "none")
-            o.sizeOrigin = "--preset " + o.preset;
-    }
-    if (given("size"))
-    {
-        p.inputSize = parseSize(str("size"));
-        o.sizeOrigin = "--size " + str("size");
-    }
     if (given("channels"))
     {
         o.channels = vm["channels"].as<int>();
         if (o.channels != 1 && o.channels != 3)
             throw UsageError("--channels " + std::to_string(o.channels) + ": 1 (grey) or 3 (colour) is expected");
     }
-    if (given("scale"))
-    {
-        p.scale = vm["scale"].as<double>();
-        if (!std::isfinite(p.scale) || p.scale <= 0)
-            throw UsageError("--scale must be a positive number");
-    }
-    if (given("mean"))
-        p.mean = parseMean(str("mean"));
-    for (const char* flag : {"swap-rb", "crop"})
-        if (vm[flag].as<bool>() && vm[std::string("no-") + flag].as<bool>())
-            throw UsageError(std::string("--") + flag + " and --no-" + flag + " contradict each other");
-    if (vm["swap-rb"].as<bool>() || vm["no-swap-rb"].as<bool>())
-        p.swapRB = vm["swap-rb"].as<bool>();
-    if (vm["crop"].as<bool>() || vm["no-crop"].as<bool>())
-        p.crop = vm["crop"].as<bool>();
 
     // Method.
     if (given("layer"))

@@ -12,6 +12,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "../common/cli_files.hpp"
+#include "../common/cli_preprocessing.hpp"
 
 namespace xai_explain {
 namespace {
@@ -65,16 +66,16 @@ void writeParameters(cv::FileStorage& fs, const Options& o, const MapRecord& r)
     fs << "input_width" << p.inputSize.width << "input_height" << p.inputSize.height;
     fs << "scale" << p.scale;
     fs << "mean" << "[:" << p.mean[0] << p.mean[1] << p.mean[2] << "]";
-    fs << "swap_rb" << (int)p.swapRB << "crop" << (int)p.crop;
+    // The std each channel is divided by, as the sidecar and --std give it: 1 / channelScale.
+    fs << "std" << "[:" << 1 / p.channelScale[0] << 1 / p.channelScale[1] << 1 / p.channelScale[2] << "]";
+    fs << "swap_rb" << (int)p.swapRB << "crop" << (int)p.crop << "crop_fraction" << p.cropFraction;
     fs << "target_layer" << (p.targetLayer.empty() ? std::string("auto") : p.targetLayer);
     fs << "weights" << weightModeName(p.weightMode);
     fs << "max_channels" << p.maxChannels << "skip_spread_fraction" << p.skipSpreadFraction;
     fs << "batch" << p.batchSize;
-    // Not on the command line, recorded all the same: with them the record is the whole Params.
     fs << "score_layer" << (p.scoreLayer.empty() ? std::string("output") : p.scoreLayer);
-    fs << "score_type" << (p.scoreType == cv::xai::SCORE_LOGITS          ? "logits"
-                           : p.scoreType == cv::xai::SCORE_PROBABILITIES ? "probabilities"
-                                                                         : "auto");
+    fs << "score_type" << xai_samples::scoreTypeName(p.scoreType);
+    // Not on the command line, recorded all the same: with them the record is the whole Params.
     fs << "combination" << (p.combination == cv::xai::COMBINE_MAX ? "max" : "sum");
     fs << "mask_space" << (p.maskSpace == cv::xai::MASK_RAW_PIXELS ? "raw-pixels" : "normalized-input");
     if (r.method == Method::Augmented)

@@ -366,7 +366,8 @@ int run(const Options& o)
         printLayers(net, size, o.channels ? o.channels : probeModel(net, o, size).channels, std::cout);
         return 0;
     }
-    checkLayerName(net, o.params.scoreCam.targetLayer);
+    checkLayerName(net, o.params.scoreCam.targetLayer, "--layer");
+    checkLayerName(net, o.params.scoreCam.scoreLayer, "--score-layer");
     const std::vector<ImageItem> images =
         collectImages(o.images, [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); });
 
