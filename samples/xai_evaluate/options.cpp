@@ -143,8 +143,13 @@ void printHelp(std::ostream& out, const po::options_description& visible)
            "EXIT STATUS\n"
            "    0  every image was evaluated.\n"
            "    1  some images failed (each is reported on stderr); the others were written.\n"
+           "       Also when a write failed (a full disk): the run stops, the rows written\n"
+           "       are kept, and the same command resumes it.\n"
            "    2  wrong usage, a missing or unreadable file, a model that cannot be loaded,\n"
-           "       or an output folder made with other settings; nothing was evaluated.\n";
+           "       a ground-truth class the model does not have, or an output folder made\n"
+           "       with other settings; nothing was evaluated.\n"
+           "    130, 143  stopped by Ctrl-C (SIGINT) or SIGTERM: the running unit was\n"
+           "       dropped, the summary covers the finished ones, the same command resumes.\n";
 }
 
 } // namespace

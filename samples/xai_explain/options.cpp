@@ -304,9 +304,14 @@ void printHelp(std::ostream& out, const po::options_description& visible)
            "\n"
            "EXIT STATUS\n"
            "    0  every image was explained.\n"
-           "    1  some images failed (each is reported on stderr); the others were written.\n"
+           "    1  some images failed (each is reported on stderr), or summary.json could not\n"
+           "       be written; the others were written.\n"
            "    2  wrong usage, a missing or unreadable file, or a model that cannot be\n"
-           "       loaded; nothing was explained.\n";
+           "       loaded; nothing was explained.\n"
+           "    130, 143  stopped by Ctrl-C (SIGINT) or SIGTERM: the image being explained\n"
+           "       was dropped, summary.json lists the images done (\"interrupted\": 1).\n"
+           "    Every file is written whole or not at all; a failed write is reported with\n"
+           "    its reason and fails its image.\n";
 }
 
 } // namespace
@@ -388,7 +393,8 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
         ("colormap", word("NAME", o.colormapName), ("colour map of the overlays: " +
             joinNames(colormapChoices())).c_str())
         ("alpha", number("A", o.alpha), "opacity of the map over the image, 0 to 1")
-        ("quiet,q", po::bool_switch(), "no progress and no final note; errors are still printed")
+        ("quiet,q", po::bool_switch(), "no progress, no estimate of a long run and no final note; errors and "
+            "warnings about the input are still printed")
         ("help,h", "print this help and exit");
 
     po::options_description visible("OPTIONS", 80, 40);
