@@ -225,6 +225,17 @@ protected:
                quote((root_ / "scenes" / "gt.yml").string()) + " " + kSettings + (quiet ? " --quiet" : "");
     }
 
+    //! The same command again completes the run in `output`: its tables are the whole run's.
+    static void expectResumedToTheWholeRun(const std::string& output)
+    {
+        const Result again = runEvaluate(root_, baseArgs() + " --output " + output);
+        ASSERT_EQ(0, again.code) << again.err;
+        const fs::path dir = root_ / output;
+        EXPECT_EQ(withoutTimes(readText(root_ / "whole" / "per_image.csv")), withoutTimes(readText(dir / "per_image.csv")));
+        EXPECT_EQ(readText(root_ / "whole" / "curves.csv"), readText(dir / "curves.csv"));
+        EXPECT_EQ(readText(root_ / "whole" / "randomization.csv"), readText(dir / "randomization.csv"));
+    }
+
     static fs::path root_;
     static Result whole_;
     static bool failed_;
@@ -366,11 +377,7 @@ TEST_F(XAI_Evaluate, a_stop_signal_ends_the_run_cleanly_and_the_same_command_res
     EXPECT_LT(kept, 7u) << "the run did not stop";
     EXPECT_EQ(std::vector<std::string>(), halfWritten(dir));
 
-    const Result again = runEvaluate(root_, baseArgs() + " --output signalled");
-    ASSERT_EQ(0, again.code) << again.err;
-    EXPECT_EQ(withoutTimes(readText(root_ / "whole" / "per_image.csv")), withoutTimes(readText(dir / "per_image.csv")));
-    EXPECT_EQ(readText(root_ / "whole" / "curves.csv"), readText(dir / "curves.csv"));
-    EXPECT_EQ(readText(root_ / "whole" / "randomization.csv"), readText(dir / "randomization.csv"));
+    expectResumedToTheWholeRun("signalled");
 }
 
 // A full disk (a file size limit here) stops the run with the reason; no table is left with a cut
@@ -386,11 +393,7 @@ TEST_F(XAI_Evaluate, a_full_disk_stops_the_run_and_the_same_command_resumes_it)
     EXPECT_EQ(std::vector<std::string>(), halfWritten(dir));
     EXPECT_LT(lines(readText(dir / "per_image.csv")).size(), 7u) << "the limit stopped nothing";
 
-    const Result again = runEvaluate(root_, baseArgs() + " --output full");
-    ASSERT_EQ(0, again.code) << again.err;
-    EXPECT_EQ(withoutTimes(readText(root_ / "whole" / "per_image.csv")), withoutTimes(readText(dir / "per_image.csv")));
-    EXPECT_EQ(readText(root_ / "whole" / "curves.csv"), readText(dir / "curves.csv"));
-    EXPECT_EQ(readText(root_ / "whole" / "randomization.csv"), readText(dir / "randomization.csv"));
+    expectResumedToTheWholeRun("full");
 }
 
 // In a log (stderr not a terminal) the progress is plain lines, as xai_explain prints them.

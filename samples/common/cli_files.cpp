@@ -39,6 +39,20 @@ std::string temporaryBeside(const std::string& path)
     return (dir.empty() ? fs::path(name) : dir / name).string();
 }
 
+//! Writes all of `bytes` to `fd`; returns 0, or the errno of the write that failed.
+int writeAll(int fd, const std::string& bytes)
+{
+    for (size_t done = 0; done < bytes.size();)
+    {
+        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno != EINTR)
+            return errno;
+        if (n > 0)
+            done += (size_t)n;
+    }
+    return 0;
+}
+
 } // namespace
 
 void writeFileAtomically(const std::string& path, const std::string& bytes)
@@ -47,15 +61,7 @@ void writeFileAtomically(const std::string& path, const std::string& bytes)
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     if (fd < 0)
         fail(path, std::strerror(errno));
-    int error = 0;
-    for (size_t done = 0; done < bytes.size() && !error;)
-    {
-        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-        if (n < 0 && errno != EINTR)
-            error = errno;
-        else if (n > 0)
-            done += (size_t)n;
-    }
+    int error = writeAll(fd, bytes);
     // close() reports what delayed allocation found too late for write().
     if (::close(fd) != 0 && !error)
         error = errno;
@@ -74,15 +80,7 @@ void appendFileAtomically(const std::string& path, const std::string& bytes)
     if (fd < 0)
         fail(path, std::strerror(errno));
     const off_t before = ::lseek(fd, 0, SEEK_END);
-    int error = 0;
-    for (size_t done = 0; done < bytes.size() && !error;)
-    {
-        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-        if (n < 0 && errno != EINTR)
-            error = errno;
-        else if (n > 0)
-            done += (size_t)n;
-    }
+    int error = writeAll(fd, bytes);
     if (error && before >= 0 && ::ftruncate(fd, before) != 0)
     {
         // The half-written end stays; readers drop a last line without its newline.
