@@ -412,6 +412,59 @@ TEST(XAI_Explain, summary_statistics_equal_the_library)
 }
 
 // --list-layers marks the layer that "auto" explains; the run must then explain that very layer.
+TEST(XAI_Explain, fusions_of_the_same_views_side_by_side)
+{
+    REQUIRE_EXE();
+    TempDir dir;
+    const std::string args = std::string(kPreprocessing) + " --augmentations 4 --lattice 2 --max-channels 32 "
+                             "--fusion super-resolution --sr-lambda-tv 0.001 --compare-fusions mean,max --quiet " +
+                             quote(kDemo.string());
+    const Result r = runExplain(dir.path(), args);
+    ASSERT_EQ(r.code, 0) << r.err;
+    const fs::path out = dir.path() / "xai_out";
+    cv::FileStorage summary((out / "summary.json").string(), cv::FileStorage::READ);
+    const cv::FileNode c = summary["images"][0]["classes"][0];
+    const cv::FileNode maps = c["maps"];
+    ASSERT_EQ(maps.size(), 4u);  // Score-CAM, then the views fused three ways
+    const char* const fusions[] = {"super-resolution", "mean", "max"};
+    for (int m = 1; m < 4; m++)
+    {
+        EXPECT_EQ((std::string)maps[m]["method"], "augmented");
+        EXPECT_EQ((std::string)maps[m]["parameters"]["fusion"], fusions[m - 1]);
+        EXPECT_EQ((int)maps[m]["forward_count"], (int)maps[1]["forward_count"]) << "the same views";
+        EXPECT_TRUE(fs::exists(out / (std::string)maps[m]["files"]["overlay"]));
+    }
+    EXPECT_EQ((double)maps[1]["parameters"]["super_resolution"]["lambda_tv"], 0.001);
+    EXPECT_EQ((int)maps[1]["parameters"]["lattice"], 2);
+    // One panel per map beside the picture: 5 panels, where a run without other fusions has 3.
+    const cv::Mat montage = cv::imread((out / (std::string)c["montage"]).string());
+    ASSERT_EQ(runExplain(dir.path(), std::string(kPreprocessing) + " --augmentations 2 --max-channels 8 --quiet -o plain " +
+                                         quote(kDemo.string())).code, 0);
+    const cv::Mat three = cv::imread((dir.path() / "plain" / (std::string)c["montage"]).string());
+    ASSERT_FALSE(three.empty());
+    EXPECT_NEAR(montage.cols, three.cols * 5.0 / 3.0, 0.05 * montage.cols);
+
+    // The super-resolution map is the library's with the same settings.
+    cv::xai::AugmentedScoreCAM::Params params;
+    params.scoreCam.inputSize = kInputSize;
+    params.scoreCam.scale = kScale;
+    params.scoreCam.mean = cv::Scalar::all(kMean);
+    params.scoreCam.maxChannels = 32;
+    params.augmentation.numAugmentations = 4;
+    params.augmentation.latticeSize = 2;
+    params.fusion = cv::xai::FUSION_SUPER_RESOLUTION;
+    params.superResolution.lambdaTV = 0.001;
+    cv::Mat map;
+    cv::xai::AugmentedScoreCAM::create(cv::dnn::readNet(kModel.string()), params)
+        ->compute(cv::imread(kDemo.string()), (int)c["class_id"], map);
+    const cv::Mat saved = cv::imread((out / (std::string)maps[1]["files"]["map_float"]).string(), cv::IMREAD_UNCHANGED);
+    EXPECT_LE(cv::norm(saved, map, cv::NORM_INF), 1e-4);
+
+    const Result bad = runExplain(dir.path(), "--method score-cam --compare-fusions max " + quote(kDemo.string()));
+    EXPECT_EQ(bad.code, 2);
+    EXPECT_NE(bad.err.find("--compare-fusions"), std::string::npos) << bad.err;
+}
+
 TEST(XAI_Explain, list_layers_marks_the_automatic_layer)
 {
     REQUIRE_EXE();

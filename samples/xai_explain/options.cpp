@@ -21,6 +21,7 @@
 #include "../common/cli_parse.hpp"
 #include "../common/cli_preprocessing.hpp"
 #include "../common/cli_values.hpp"
+#include "../common/fusion_options.hpp"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -369,8 +370,11 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
         ("max-angle", number("DEG", defaults.augmentation.maxAngle), "views are rotated by up to this many degrees")
         ("max-shift", number("F", defaults.augmentation.maxShift), "views are shifted by up to this fraction of the "
             "frame, per axis")
-        ("fusion", word("NAME", fusionName(defaults.fusion)), "how views are fused: mean (over the views that saw "
-            "a pixel) or max")
+        ("fusion", word("NAME", fusionName(defaults.fusion)), "how views are fused: super-resolution (the map "
+            "whose warped, downsampled copies best match every view's low-resolution map; see the super-resolution "
+            "options), mean (over the views that saw a pixel) or max")
+        ("compare-fusions", word("LIST", ""), "also fuse the same views by these fusions (comma-separated), "
+            "for the montage and as maps of their own; costs no forwards")
         ("weights", word("NAME", weightModeName(sd.weightMode)), "channel weights: probability (of the class on "
             "the masked image), increase (over the unmasked image), softmax (over channels, of the logit) or raw "
             "(score)")
@@ -398,7 +402,7 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
         ("help,h", "print this help and exit");
 
     po::options_description visible("OPTIONS", 80, 40);
-    visible.add(input).add(prep).add(method).add(compute).add(output);
+    visible.add(input).add(prep).add(method).add(superResolutionOptions()).add(compute).add(output);
     po::positional_options_description positional;
     positional.add("image", -1);
 
@@ -471,6 +475,18 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
     requireRange("max-shift", o.params.augmentation.maxShift, 0, 1, "a fraction of the frame, 0 to 1");
     o.params.augmentation.seed = vm["seed"].as<int>();
     o.params.fusion = choose("fusion", str("fusion"), fusionChoices());
+    readSuperResolutionOptions(vm, o.params.superResolution, o.params.augmentation);
+    std::stringstream fusions(str("compare-fusions"));
+    for (std::string name; std::getline(fusions, name, ',');)
+        if (!name.empty())
+        {
+            const int f = choose("compare-fusions", name, fusionChoices());
+            if (f != o.params.fusion &&
+                std::find(o.compareFusions.begin(), o.compareFusions.end(), f) == o.compareFusions.end())
+                o.compareFusions.push_back(f);
+        }
+    if (!o.compareFusions.empty() && o.method == Method::ScoreCam)
+        throw UsageError("--compare-fusions fuses the views of Augmented Score-CAM: use --method augmented or both");
     p.weightMode = choose("weights", str("weights"), weightChoices());
     p.maxChannels = vm["max-channels"].as<int>();
     if (p.maxChannels < 0)

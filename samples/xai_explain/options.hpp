@@ -38,6 +38,8 @@ struct Options
     //! Image channels the model takes: 1 (grey) or 3 (colour); 0: found out by a probe forward.
     int channels = 0;
     Method method = Method::Both;
+    //! Other fusions of the same augmented views, for the montage and as maps of their own.
+    std::vector<int> compareFusions;
 
     // Outputs.
     std::string outputDir = "xai_out";

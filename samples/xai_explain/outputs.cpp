@@ -84,7 +84,15 @@ void writeParameters(cv::FileStorage& fs, const Options& o, const MapRecord& r)
         fs << "augmentations" << a.numAugmentations << "max_angle" << a.maxAngle << "max_shift" << a.maxShift;
         fs << "min_scale" << a.minScale << "max_scale" << a.maxScale << "horizontal_flip" << (int)a.horizontalFlip;
         fs << "border" << borderName(a.borderMode);
-        fs << "seed" << a.seed << "fusion" << fusionName(o.params.fusion);
+        fs << "seed" << a.seed << "lattice" << a.latticeSize << "fusion" << fusionName(r.fusion);
+        if (r.fusion == cv::xai::FUSION_SUPER_RESOLUTION)
+        {
+            const cv::xai::SuperResolutionParams& sr = o.params.superResolution;
+            fs << "super_resolution" << "{" << "lambda_tv" << sr.lambdaTV << "lambda_energy" << sr.lambdaEnergy
+               << "max_iterations" << sr.maxIterations << "tolerance" << sr.tolerance << "downsampling"
+               << (sr.downsampling == cv::xai::DOWNSAMPLE_POINT ? "point" : "area") << "resolution" << sr.resolution
+               << "view_scale" << (sr.normalizeViews ? "max" : "common") << "min_validity" << sr.minValidity << "}";
+        }
     }
     fs << "}";
 }

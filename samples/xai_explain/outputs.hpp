@@ -49,6 +49,7 @@ void writeMapFloat(const std::string& path, const cv::Mat& map);
 struct MapRecord
 {
     Method method = Method::ScoreCam;
+    int fusion = -1;  //!< the fusion of an Augmented Score-CAM map (its own, or one of --compare-fusions)
     std::string layer;
     int forwards = 0;
     int batchSize = 0;

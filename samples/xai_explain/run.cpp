@@ -36,6 +36,8 @@ double millisecondsSince(Clock::time_point start)
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
+const char* methodTitle(Method m) { return m == Method::Augmented ? "Augmented Score-CAM" : "Score-CAM"; }
+
 //! One of the methods the run applies to every image.
 struct Explainer
 {
@@ -52,10 +54,10 @@ std::vector<Explainer> createExplainers(const cv::dnn::Net& net, const Options& 
     try
     {
         if (o.method != Method::Augmented)
-            list.push_back({Method::ScoreCam, "scorecam", "Score-CAM", 1.0,
+            list.push_back({Method::ScoreCam, "scorecam", methodTitle(Method::ScoreCam), 1.0,
                             cv::xai::ScoreCAM::create(net, o.params.scoreCam)});
         if (o.method != Method::ScoreCam)
-            list.push_back({Method::Augmented, "augmented", "Augmented Score-CAM",
+            list.push_back({Method::Augmented, "augmented", methodTitle(Method::Augmented),
                             (double)o.params.augmentation.numAugmentations,
                             cv::xai::AugmentedScoreCAM::create(net, o.params)});
     }
@@ -266,7 +268,6 @@ private:
                 throw;
             }
             const double ms = millisecondsSince(start);
-            const std::vector<int> empty = ex.cam->getEmptyMaps();
             if (m == 0)
             {
                 // top:K is ranked by the library on the unmasked image; its scores fill the summary.
@@ -285,34 +286,48 @@ private:
                 overlays.resize(ids.size());
             }
 
-            for (size_t c = 0; c < ids.size(); c++)
-            {
-                const size_t k = mapIndex[c];
-                MapRecord r;
-                r.method = ex.method;
-                r.layer = ex.cam->getTargetLayer();
-                r.forwards = ex.cam->getForwardCount();
-                r.batchSize = ex.cam->getEffectiveBatchSize();
-                r.timeMs = ms;
-                r.backend = ex.cam->getBackend();
-                r.target = ex.cam->getTarget();
-                r.stats = mapStatistics(maps[k]);
-                r.empty = std::find(empty.begin(), empty.end(), (int)k) != empty.end();
+            const auto record = [&](const std::vector<cv::Mat>& fused, int fusion, const std::string& tag) {
+                for (size_t c = 0; c < ids.size(); c++)
+                {
+                    const size_t k = mapIndex[c];
+                    MapRecord r;
+                    r.method = ex.method;
+                    r.fusion = fusion;
+                    r.layer = ex.cam->getTargetLayer();
+                    r.forwards = ex.cam->getForwardCount();
+                    r.batchSize = ex.cam->getEffectiveBatchSize();
+                    r.timeMs = ms;
+                    r.backend = ex.cam->getBackend();
+                    r.target = ex.cam->getTarget();
+                    r.stats = mapStatistics(fused[k]);
+                    const std::vector<int> empty = ex.cam->getEmptyMaps();
+                    r.empty = std::find(empty.begin(), empty.end(), (int)k) != empty.end();
 
-                const std::string base = rec.stem + "_" + classTag(ids[c], labelOf(ids[c])) + "_" + ex.fileTag;
-                r.overlayFile = base + "_overlay.png";
-                r.map16File = base + "_map.png";
-                r.mapFloatFile = base + "_map.tiff";
-                overlays[c].push_back(overlayMap(image, maps[k], o_.colormap, o_.alpha));
-                const cv::Mat& map = maps[k];
-                write(r.overlayFile, [&](const std::string& path) { writeImageFile(path, overlays[c].back()); });
-                write(r.map16File, [&](const std::string& path) { writeMap16(path, map); });
-                write(r.mapFloatFile, [&](const std::string& path) { writeMapFloat(path, map); });
-                rec.classes[c].maps.push_back(r);
+                    const std::string base = rec.stem + "_" + classTag(ids[c], labelOf(ids[c])) + "_" + tag;
+                    r.overlayFile = base + "_overlay.png";
+                    r.map16File = base + "_map.png";
+                    r.mapFloatFile = base + "_map.tiff";
+                    overlays[c].push_back(overlayMap(image, fused[k], o_.colormap, o_.alpha));
+                    const cv::Mat& map = fused[k];
+                    write(r.overlayFile, [&](const std::string& path) { writeImageFile(path, overlays[c].back()); });
+                    write(r.map16File, [&](const std::string& path) { writeMap16(path, map); });
+                    write(r.mapFloatFile, [&](const std::string& path) { writeMapFloat(path, map); });
+                    rec.classes[c].maps.push_back(r);
+                }
+            };
+            const bool augmented = ex.method == Method::Augmented;
+            record(maps, augmented ? o_.params.fusion : -1, ex.fileTag);
+            // The same views fused other ways: no forwards, one more panel each.
+            cv::xai::AugmentedScoreCAM* views = dynamic_cast<cv::xai::AugmentedScoreCAM*>(ex.cam.get());
+            for (int fusion : augmented && views ? o_.compareFusions : std::vector<int>())
+            {
+                std::vector<cv::Mat> fused;
+                views->fuseAgain(fusion, o_.params.superResolution, fused);
+                record(fused, fusion, std::string(ex.fileTag) + "-" + fusionName(fusion));
             }
         }
 
-        if (explainers_.size() > 1)
+        if (explainers_.size() + o_.compareFusions.size() > 1)
             for (size_t c = 0; c < ids.size(); c++)
                 writeMontage(rec, rec.classes[c], image, overlays[c]);
     }
@@ -325,12 +340,14 @@ private:
         std::vector<cv::Mat> pictures = {image};
         std::vector<std::string> captions = {"class " + std::to_string(c.id) + (c.name.empty() ? "" : " " + c.name) +
                                              "  p=" + probability};
-        for (size_t m = 0; m < explainers_.size(); m++)
+        for (size_t m = 0; m < c.maps.size(); m++)
         {
             pictures.push_back(overlays[m]);
-            std::string caption = explainers_[m].title;
-            if (explainers_[m].method == Method::Augmented)
-                caption += ", " + std::to_string(o_.params.augmentation.numAugmentations) + " views";
+            // Short enough for a panel: "Augmented x16, super-resolution".
+            std::string caption = methodTitle(c.maps[m].method);
+            if (c.maps[m].method == Method::Augmented)
+                caption = "Augmented x" + std::to_string(o_.params.augmentation.numAugmentations) + ", " +
+                          fusionName(c.maps[m].fusion);
             captions.push_back(caption);
         }
         c.montageFile = rec.stem + "_" + classTag(c.id, c.name) + "_montage.png";

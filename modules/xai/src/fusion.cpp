@@ -13,7 +13,7 @@ MapFusion::MapFusion() {}
 MapFusion::~MapFusion() {}
 
 SuperResolutionParams::SuperResolutionParams()
-    : lambdaTV(0.002), lambdaEnergy(1e-4), maxIterations(2000), tolerance(1e-3), downsampling(DOWNSAMPLE_AREA),
+    : lambdaTV(0.0005), lambdaEnergy(1e-4), maxIterations(2000), tolerance(1e-2), downsampling(DOWNSAMPLE_AREA),
       resolution(4), normalizeViews(true), minValidity(0.5)
 {
 }

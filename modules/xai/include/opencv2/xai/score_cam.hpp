@@ -127,9 +127,10 @@ public:
         CV_PROP_RW double cropFraction;
 
         /** Name of the explained (target) layer as cv::dnn::Net::getLayerNames reports it; empty
-            chooses automatically: the last layer whose output is 4-D with a spatial size above
-            1x1. Layers are visited in the net's order, so an activation that follows a
-            convolution is chosen over the convolution itself. */
+            chooses automatically (see cv::xai::findTargetLayer): the last layer whose output is
+            4-D with a spatial size above 1x1 and not a copy of the input. Layers are visited in the
+            net's order, so an activation that follows a convolution is chosen over the
+            convolution itself. */
         CV_PROP_RW String targetLayer;
         //! Name of the layer whose output holds the class scores; empty uses the net's (first) output.
         CV_PROP_RW String scoreLayer;
@@ -181,8 +182,9 @@ public:
     unless Params::swapRB says otherwise.
     @param classId class to explain; a negative value -k explains the k-th most likely class of the
     image (-1: the top-1 class).
-    @param saliency CV_32F map of the image's size in [0, 1]. A map that is zero everywhere stays
-    zero (see getEmptyMaps()).
+    @param saliency CV_32F map of the image's size in [0, 1]: the ReLU of the weighted sum of
+    channels, divided by its maximum (the official Score-CAM code subtracts the minimum first). A
+    map that is zero everywhere stays zero (see getEmptyMaps()).
     */
     CV_WRAP virtual void compute(InputArray image, int classId, OutputArray saliency) = 0;
 
@@ -237,12 +239,16 @@ protected:
 
 /** @brief The layer ScoreCAM explains when Params::targetLayer is empty.
 
-The last layer, in the net's order, whose output is 4-D with a spatial size above 1x1 for an
-input of the given shape; an activation that follows a convolution comes after it, so it is the
-one chosen.
-@param net the network.
+The last layer, in the net's order, whose output is 4-D with a spatial size above 1x1 and is not a
+copy of the net's input (importers add pass-through layers, such as an ONNX Flatten of a 4-D blob,
+whose output is the input itself). The shapes are those of one real forward of a pseudo-random
+input of the given shape, since shape inference reports wrong sizes for global pooling and for
+nets with dynamic height and width. An activation that follows a convolution comes after it, so it
+is the one chosen.
+@param net the network (its input is set and it runs once).
 @param inputShape shape of one input blob, N x C x H x W (for example {1, 3, 224, 224}).
-@return the layer's name as cv::dnn::Net::getLayerNames reports it. Throws if there is none.
+@return the layer's name as cv::dnn::Net::getLayerNames reports it. Throws if there is none (a
+multilayer perceptron, for example).
 */
 CV_EXPORTS_W String findTargetLayer(const dnn::Net& net, const std::vector<int>& inputShape);
 

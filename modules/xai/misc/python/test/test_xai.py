@@ -57,6 +57,28 @@ class xai_test(NewOpenCVTests):
         self.assertEqual(len(maps), 2)
         self.assertGreater(cam.getForwardCount(), 1)
 
+    def test_super_resolution_fusion(self):
+        sr = cv.xai.SuperResolutionParams()
+        self.assertEqual(sr.downsampling, cv.xai.DOWNSAMPLE_AREA)
+        self.assertGreater(sr.maxIterations, 0)
+        fusion = cv.xai.MapFusion_create(cv.xai.FUSION_SUPER_RESOLUTION, sr)
+        fusion.reset((32, 32))
+        low = np.zeros((4, 4), np.float32)
+        low[1, 2] = 1
+        identity = np.array([[1, 0, 0], [0, 1, 0]], np.float64)
+        fusion.add(None, None, low, identity)
+        fused = fusion.fuse()
+        self.assertEqual(fused.shape, (32, 32))
+        y, x = np.unravel_index(int(np.argmax(fused)), fused.shape)
+        self.assertEqual((y // 8, x // 8), (1, 2))
+        report = fusion.getReport()
+        self.assertEqual(report.views, 1)
+        self.assertTrue(report.converged)
+        self.assertGreater(len(report.objective), 1)
+        sr.lambdaTV = -1
+        with self.assertRaises(cv.error):
+            cv.xai.MapFusion_create(cv.xai.FUSION_SUPER_RESOLUTION, sr)
+
     def test_empty_net_is_an_error(self):
         with self.assertRaises(cv.error):
             cv.xai.ScoreCAM_create(cv.dnn.Net(), cv.xai.ScoreCAM.Params())
