@@ -243,7 +243,7 @@ bool runIsolated(const Case& c, const std::vector<cv::Mat>& images, bool withFid
         }
         catch (const cv::Exception& e)
         {
-            std::cerr << "xai_benchmark: error: " << c.model << " " << c.method << ": " << e.msg << std::endl;
+            std::cerr << "xai_benchmark: error: " << c.model << " " << c.method << ": " << xai_samples::messageOf(e) << std::endl;
             rc = 1;
         }
         std::fflush(stdout);
@@ -352,10 +352,13 @@ static int runBenchmark(int argc, char** argv)
                   << "\nEXIT STATUS\n    0 all cases ran, 1 a case failed, 2 bad usage.\n";
         return 0;
     }
-    if (batch < 1 || views < 1 || maxChannels < 0 || repeats < 1 || threads < 0 ||
-        !(skipSpread >= 0 && skipSpread < 1))
-        throw xai_samples::UsageError("--batch, --augmentations and --repeats must be at least 1, --max-channels "
-                                      "and --threads at least 0, --skip-spread in [0, 1)");
+    using xai_samples::requireRange;
+    requireRange("batch", batch, 1, 4096, "images per forward, 1 to 4096");
+    requireRange("augmentations", views, 1, 4096, "views, 1 to 4096");
+    requireRange("repeats", repeats, 1, 1000, "timed repeats, 1 to 1000");
+    requireRange("max-channels", maxChannels, 0, 1 << 20, "0 (all) or a number of channels");
+    requireRange("threads", threads, 0, 1024, "0 (OpenCV's default) or a number of threads");
+    requireRange("skip-spread", skipSpread, 0, 1, "a fraction from 0 up to, not including, 1", false);
     if (method != "score-cam" && method != "augmented")
         throw xai_samples::UsageError("--method must be score-cam or augmented, not '" + method + "'");
     const int fusionMethod = xai_samples::choose("fusion", fusion, xai_samples::fusionChoices());
@@ -381,6 +384,21 @@ static int runBenchmark(int argc, char** argv)
     if (!model.empty() && model != "resnet18" && !projectModel && !std::ifstream(model).good())
         throw xai_samples::UsageError("--model '" + model + "' is neither resnet18, a project model name nor a "
                                       "readable file");
+    if (!model.empty() && model != "resnet18")
+    {
+        // Once here, so that a file cv::dnn cannot read is one line and exit code 2, not a failed case.
+        cv::dnn::Net net;
+        try
+        {
+            net = loadModel(model);
+        }
+        catch (const cv::Exception& e)
+        {
+            throw xai_samples::UsageError("cannot load model '" + model + "': " + xai_samples::messageOf(e));
+        }
+        if (net.empty())
+            throw xai_samples::UsageError("cannot load model '" + model + "': cv::dnn found no layers in it");
+    }
 
     if (imagePaths.empty())
         imagePaths.push_back(dataDir() + "/demo.png");
@@ -410,6 +428,8 @@ static int runBenchmark(int argc, char** argv)
     int backend = xai_samples::choose("backend", backendName, xai_samples::backendChoices());
     int target = xai_samples::choose("target", targetName, xai_samples::targetChoices());
     xai_samples::pairBackendAndTarget(backend, target);
+    xai_samples::checkBackendBuiltIn(backend, backendName != "default" ? "--backend " + backendName
+                                                                       : "--target " + targetName);
     cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
     for (Case& c : cases)
     {

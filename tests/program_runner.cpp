@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 namespace xai_tests {
 
@@ -28,17 +29,69 @@ std::string readText(const std::filesystem::path& p)
     return s.str();
 }
 
-Result runProgram(const std::string& exe, const std::filesystem::path& dir, const std::string& args)
+namespace {
+
+std::string redirections(const std::filesystem::path& dir)
 {
-    const std::filesystem::path out = dir / ".stdout", err = dir / ".stderr";
-    const std::string cmd = "cd " + quote(dir.string()) + " && " + quote(exe) + " " + args + " >" +
-                            quote(out.string()) + " 2>" + quote(err.string());
-    const int status = std::system(cmd.c_str());
+    return " >" + quote((dir / ".stdout").string()) + " 2>" + quote((dir / ".stderr").string());
+}
+
+Result resultOf(const std::filesystem::path& dir, int status)
+{
     Result r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = readText(out);
-    r.err = readText(err);
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : -1;
+    r.out = readText(dir / ".stdout");
+    r.err = readText(dir / ".stderr");
     return r;
+}
+
+} // namespace
+
+Result runProgram(const std::string& exe, const std::filesystem::path& dir, const std::string& args,
+                  const std::string& shellSetup)
+{
+    const std::string cmd = "cd " + quote(dir.string()) + " && (" + shellSetup + " exec " + quote(exe) + " " + args +
+                            ")" + redirections(dir);
+    const int status = std::system(cmd.c_str());
+    Result r = resultOf(dir, status);
+    if (WIFEXITED(status) && WEXITSTATUS(status) > 128)
+        r.code = WEXITSTATUS(status);  // the subshell reports a killed program as 128 + signal
+    return r;
+}
+
+Running startProgram(const std::string& exe, const std::filesystem::path& dir, const std::string& args)
+{
+    const std::string cmd = "cd " + quote(dir.string()) + " && exec " + quote(exe) + " " + args + redirections(dir);
+    Running p;
+    p.dir = dir;
+    p.pid = (int)::fork();
+    if (p.pid == 0)
+    {
+        ::execl("/bin/sh", "sh", "-c", cmd.c_str(), (char*)nullptr);
+        ::_exit(127);
+    }
+    return p;
+}
+
+bool waitForStderr(const Running& program, const std::string& text, double seconds)
+{
+    for (double waited = 0; waited < seconds; waited += 0.05)
+    {
+        if (readText(program.dir / ".stderr").find(text) != std::string::npos)
+            return true;
+        siginfo_t info = {};
+        if (::waitid(P_PID, (id_t)program.pid, &info, WEXITED | WNOHANG | WNOWAIT) != 0 || info.si_pid != 0)
+            return readText(program.dir / ".stderr").find(text) != std::string::npos;  // it ended
+        ::usleep(50000);
+    }
+    return false;
+}
+
+Result finishProgram(const Running& program)
+{
+    int status = 0;
+    ::waitpid(program.pid, &status, 0);
+    return resultOf(program.dir, status);
 }
 
 } // namespace xai_tests

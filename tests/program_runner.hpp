@@ -34,8 +34,27 @@ std::string quote(const std::string& s);
 std::string readText(const std::filesystem::path& p);
 
 /** Runs `exe args` through the shell with `dir` as working directory; args are passed to the
-    shell as they are. stdout and stderr go through files in `dir`, so output of any size is kept. */
-Result runProgram(const std::string& exe, const std::filesystem::path& dir, const std::string& args);
+    shell as they are. stdout and stderr go through files in `dir`, so output of any size is kept.
+    `shellSetup` runs first in the program's own shell (limits: "ulimit -f 8;"). */
+Result runProgram(const std::string& exe, const std::filesystem::path& dir, const std::string& args,
+                  const std::string& shellSetup = "");
+
+//! A program running in the background, started by startProgram.
+struct Running
+{
+    int pid = -1;  //!< the program's own process (the shell execs it)
+    std::filesystem::path dir;
+};
+
+//! Starts `exe args` as runProgram does, without waiting for it.
+Running startProgram(const std::string& exe, const std::filesystem::path& dir, const std::string& args);
+
+/** Waits up to `seconds` for `text` to appear in the program's stderr; false when it did not (the
+    program ended or the time ran out). */
+bool waitForStderr(const Running& program, const std::string& text, double seconds);
+
+//! Waits for the program to end. Result::code is its exit status, or 128 + the signal that killed it.
+Result finishProgram(const Running& program);
 
 } // namespace xai_tests
 

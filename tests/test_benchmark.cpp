@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
@@ -169,14 +170,22 @@ TEST(XAI_Benchmark, resnet18_sized_net_is_named_and_has_its_shape)
 TEST(XAI_Benchmark, wrong_usage_is_one_line_and_exit_code_2)
 {
     REQUIRE_EXE();
+    // A file cv::dnn cannot read: one line before any case runs, not a failed case.
+    const fs::path garbage = fs::temp_directory_path() / ("xai_benchmark_garbage_" + std::to_string(::getpid()) + ".onnx");
+    std::ofstream(garbage) << "not a network\n";
+    // Each message names the one option that is wrong, with its value.
     const std::vector<std::pair<std::string, std::string>> cases = {
-        {"--batch 0", "--batch"},
-        {"--model shapes_mobilenet --skip-spread 1", "--skip-spread"},
+        {"--batch 0", "--batch 0 is out of range"},
+        {"--model shapes_mobilenet --skip-spread 1", "--skip-spread 1 is out of range"},
+        {"--model shapes_mobilenet --augmentations 0", "--augmentations 0 is out of range"},
+        {"--model shapes_mobilenet --repeats 0", "--repeats 0 is out of range"},
+        {"--model shapes_mobilenet --max-channels -1", "--max-channels -1 is out of range"},
+        {"--model " + garbage.string(), "cannot load model '" + garbage.string() + "'"},
         {"--model shapes_mobilenet --method gradcam", "gradcam"},
         {"--model nowhere.onnx", "nowhere.onnx"},
         {"--model shapes_mobilenet --image nowhere.png", "nowhere.png"},
         {"--model resnet18 --size 0x5", "--size"},
-        {"--model shapes_mobilenet --threads -1", "--threads"},
+        {"--model shapes_mobilenet --threads -1", "--threads -1 is out of range"},
         {"--no-such-option", "no-such-option"},
     };
     for (const auto& c : cases)
@@ -186,5 +195,7 @@ TEST(XAI_Benchmark, wrong_usage_is_one_line_and_exit_code_2)
         EXPECT_NE(r.err.find(c.second), std::string::npos) << c.first << "\n" << r.err;
         EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << c.first << "\n" << r.err;
         EXPECT_TRUE(resultLines(r.out).empty()) << c.first;
+        EXPECT_EQ(r.err.rfind("xai_benchmark: error: ", 0), 0u) << r.err;
     }
+    fs::remove(garbage);
 }

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -15,11 +16,13 @@
 #include <tuple>
 #include <vector>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 #include <opencv2/dnn.hpp>
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #include <opencv2/xai.hpp>
 
 #include "program_runner.hpp"
@@ -185,6 +188,19 @@ TEST(XAI_Explain, bad_usage_is_one_line_and_exit_code_2)
     REQUIRE_EXE();
     TempDir dir;
     std::ofstream(dir.path() / "not_a_model.onnx") << "this is not a network\n";
+    std::ofstream(dir.path() / "empty_labels.txt") << "\n  \n";
+    // Models whose sidecar holds a wrong value: ignoring it would explain a wrongly prepared input.
+    for (const auto& [name, yml] : std::vector<std::pair<std::string, std::string>>{
+             {"negative", "input_width: -5\ninput_height: 128\n"},
+             {"halfsize", "input_width: 128\n"},
+             {"badscale", "scale: 0\n"},
+             {"badswap", "swap_rb: \"yes please\"\n"},
+             {"badscoretype", "score_type: softmax\n"},
+             {"badstd", "std: [ 0.2, 0.2, 0 ]\n"}})
+    {
+        fs::copy_file(kModel, dir.path() / (name + ".onnx"));
+        std::ofstream(dir.path() / (name + ".yml")) << "%YAML:1.0\n---\n" << yml;
+    }
     const struct
     {
         std::string args, message;
@@ -204,6 +220,27 @@ TEST(XAI_Explain, bad_usage_is_one_line_and_exit_code_2)
         {"--class no-such-class", "no-such-class"},
         {"--class 12345", "12345"},
         {"--layer no_such_layer", "no_such_layer"},
+        {"--labels empty_labels.txt", "'empty_labels.txt' holds no class name"},
+        {"--labels /dev/zero", "'/dev/zero' is larger than 16 MiB"},
+        {"--framework onx", "unknown --framework 'onx'"},
+        {"--model negative.onnx", "input_width must be a whole number from 1 to 65536, not -5"},
+        {"--model halfsize.onnx", "input_width and input_height go together"},
+        {"--model badscale.onnx", "scale must be a finite non-zero number, not 0"},
+        {"--model badscoretype.onnx", "score_type must be one of auto, logits, probabilities, not 'softmax'"},
+        {"--model badstd.onnx", "std: every standard deviation must be a positive number, not 0"},
+        {"--score-layer no_such_output", "--score-layer 'no_such_output': the model has no layer of that name"},
+        {"--score-type softmax", "unknown --score-type 'softmax'"},
+        {"--std 0.2,0,0.2", "--std 0.2,0,0.2: every standard deviation must be a positive number, not 0"},
+        {"--crop-fraction 1.5", "--crop-fraction 1.5 is out of range"},
+        {"--crop-fraction 0.875 --no-crop", "--crop-fraction and --no-crop contradict each other"},
+        {"--model badswap.onnx", "swap_rb must be 0 or 1, not 'yes please'"},
+        // In the words of the command line, never the library's field names or its encoding of top:K.
+        {"--skip-spread 1", "--skip-spread 1 is out of range"},
+        {"--class top:11", "--class top:11: the model has only 10 classes"},
+        {"--size 1x1", "the input size 1x1 (--size 1x1) is too small for this model"},
+        {"--backend openvino", "--backend openvino: the backend is unknown to this OpenCV build"},
+        {"--target vulkan", "--target vulkan (it runs on the vulkan backend): the backend is unknown"},
+        {"--channels 2", "--channels 2"},
     };
     for (const auto& c : cases)
     {
@@ -213,6 +250,8 @@ TEST(XAI_Explain, bad_usage_is_one_line_and_exit_code_2)
         EXPECT_EQ(r.err.rfind("xai_explain: error: ", 0), 0u) << r.err;
         EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
         EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+        EXPECT_EQ(r.err.find("Params::"), std::string::npos) << r.err;
+        EXPECT_EQ(r.err.find("class id -"), std::string::npos) << r.err;
     }
     EXPECT_FALSE(fs::exists(dir.path() / "xai_out" / "summary.json"));
 }
@@ -451,4 +490,367 @@ TEST(XAI_Explain, list_layers_marks_the_automatic_layer)
     ASSERT_EQ(r.code, 0) << r.err;
     cv::FileStorage summary((dir.path() / "xai_out" / "summary.json").string(), cv::FileStorage::READ);
     EXPECT_EQ((std::string)summary["images"][0]["classes"][0]["maps"][0]["layer"], marked);
+}
+
+namespace {
+
+//! A file size limit in the program's shell: writes beyond `kib` KiB fail with EFBIG, as on a full disk.
+std::string fileSizeLimit(int kib) { return "trap '' XFSZ; ulimit -f " + std::to_string(2 * kib) + ";"; }
+
+//! Names in `dir` that no finished write would leave: temporaries and empty files.
+std::vector<std::string> halfWritten(const fs::path& dir)
+{
+    std::vector<std::string> bad;
+    for (const fs::directory_entry& e : fs::directory_iterator(dir))
+        if (e.path().filename().string()[0] == '.' && e.path().filename() != ".stdout" &&
+            e.path().filename() != ".stderr")
+            bad.push_back(e.path().filename().string());
+        else if (e.is_regular_file() && fs::file_size(e.path()) == 0)
+            bad.push_back(e.path().filename().string());
+    return bad;
+}
+
+} // namespace
+
+// A full disk (a file size limit here, which binds root too) fails what it hits, with the system's
+// reason; nothing is left half-written: no temporary, no truncated picture.
+TEST(XAI_Explain, a_full_disk_fails_the_image_with_the_reason_and_leaves_no_partial_file)
+{
+    REQUIRE_EXE();
+    TempDir dir;
+    // 16 KiB: the summary fits, a 128x128 float map (64 KiB) does not.
+    const Result r = xai_tests::runProgram(kExe, dir.path(), "--method score-cam --max-channels 4 --output . " +
+                                                                 quote(kDemo.string()),
+                                           fileSizeLimit(16));
+    EXPECT_EQ(r.code, 1) << r.err;
+    EXPECT_NE(r.err.find("xai_explain: error: "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("_map.tiff': File too large"), std::string::npos) << r.err;
+    EXPECT_EQ(halfWritten(dir.path()), std::vector<std::string>()) << r.err;
+    // The failed image leaves none of its files; summary.json says why it failed.
+    for (const std::string& f : filesIn(dir.path()))
+        EXPECT_TRUE(f == "summary.json" || f[0] == '.') << f;
+    cv::FileStorage summary((dir.path() / "summary.json").string(), cv::FileStorage::READ);
+    ASSERT_TRUE(summary.isOpened());
+    EXPECT_EQ((std::string)summary["images"][0]["status"], "error");
+    EXPECT_NE(((std::string)summary["images"][0]["error"]).find("File too large"), std::string::npos);
+}
+
+// summary.json that cannot be written is an error, and no summary is better than an empty one or one
+// of an earlier run beside this run's maps.
+TEST(XAI_Explain, a_summary_that_cannot_be_written_is_an_error_and_no_stale_summary_stays)
+{
+    REQUIRE_EXE();
+    TempDir dir;
+    std::string images;
+    cv::Mat tiny(8, 8, CV_8UC3, cv::Scalar(40, 200, 90));
+    for (int i = 0; i < 6; i++)
+    {
+        const std::string name = "tiny" + std::to_string(i) + ".png";
+        cv::imwrite((dir.path() / name).string(), tiny);
+        images += " " + name;
+    }
+    const std::string args = "--method score-cam --max-channels 2 --output out" + images;
+    const Result first = runExplain(dir.path(), args);
+    ASSERT_EQ(first.code, 0) << first.err;
+    ASSERT_GT(fs::file_size(dir.path() / "out" / "summary.json"), 4096u) << "the test needs a summary above 4 KiB";
+
+    const Result r = xai_tests::runProgram(kExe, dir.path(), args, fileSizeLimit(4));
+    EXPECT_EQ(r.code, 1) << r.err;
+    EXPECT_NE(r.err.find("xai_explain: error: cannot write 'out/summary.json': File too large"), std::string::npos)
+        << r.err;
+    EXPECT_EQ(r.out.find("results in"), std::string::npos) << "no closing line pointing at a missing summary: "
+                                                           << r.out;
+    EXPECT_FALSE(fs::exists(dir.path() / "out" / "summary.json"));
+    EXPECT_EQ(halfWritten(dir.path() / "out"), std::vector<std::string>());
+}
+
+// Ctrl-C in a reused folder: the run stops between images and summary.json describes this run's
+// images, all of them complete, rather than the earlier run whose files were being replaced.
+TEST(XAI_Explain, an_interrupted_run_stops_cleanly_and_summarises_what_was_done)
+{
+    REQUIRE_EXE();
+    TempDir dir;
+    const std::string quick = "--method score-cam --max-channels 16 --output out ";
+    ASSERT_EQ(runExplain(dir.path(), quick + quote(kDemo.string())).code, 0);  // an earlier run in the folder
+
+    std::string images;
+    for (int i = 0; i < 40; i++)
+    {
+        const std::string name = "img" + std::to_string(10 + i) + ".png";
+        fs::copy_file(kDemo, dir.path() / name);
+        images += " " + name;
+    }
+    const xai_tests::Running run = xai_tests::startProgram(kExe, dir.path(), quick + images);
+    // Once the first image's last file is there, the run is under way.
+    bool started = false;
+    for (int i = 0; i < 1200 && !started; i++)
+    {
+        for (const std::string& f : filesIn(dir.path() / "out"))
+            started = started || (f.rfind("img10_", 0) == 0 && f.find("_map.tiff") != std::string::npos);
+        if (!started)
+            ::usleep(50000);
+    }
+    ASSERT_TRUE(started);
+    ::kill(run.pid, SIGINT);
+    const Result r = xai_tests::finishProgram(run);
+
+    EXPECT_EQ(r.code, 130) << "128 + SIGINT, as the shell reports a program stopped by Ctrl-C\n" << r.err;
+    EXPECT_NE(r.err.find("xai_explain: stopped by SIGINT after "), std::string::npos) << r.err;
+    cv::FileStorage summary((dir.path() / "out" / "summary.json").string(), cv::FileStorage::READ);
+    ASSERT_TRUE(summary.isOpened());
+    EXPECT_EQ((int)summary["interrupted"], 1);
+    EXPECT_EQ((std::string)summary["stopped_by"], "SIGINT");
+    EXPECT_EQ((int)summary["images_total"], 40);
+    const cv::FileNode listed = summary["images"];
+    EXPECT_GE((int)listed.size(), 1);
+    EXPECT_LT((int)listed.size(), 40) << "the run did not stop";
+    EXPECT_EQ((int)summary["images_done"], (int)listed.size());
+    std::vector<std::string> stems;
+    for (const cv::FileNode& im : listed)
+    {
+        EXPECT_EQ((std::string)im["status"], "ok");
+        stems.push_back((std::string)im["stem"]);
+        for (const cv::FileNode& m : im["classes"][0]["maps"])
+            expectMapFiles(dir.path() / "out", m, cv::Size(128, 128));
+    }
+    // This run's files belong to listed images only; nothing is half-written.
+    for (const std::string& f : filesIn(dir.path() / "out"))
+    {
+        if (f.rfind("img", 0) != 0)
+            continue;
+        const std::string stem = f.substr(0, f.find('_'));
+        EXPECT_NE(std::find(stems.begin(), stems.end(), stem), stems.end()) << f << " is not in summary.json";
+    }
+    EXPECT_EQ(halfWritten(dir.path() / "out"), std::vector<std::string>());
+}
+
+// Reading a FIFO would block forever: what is neither a file nor a folder is skipped, and said so.
+TEST(XAI_Explain, a_fifo_given_as_an_image_is_skipped_with_a_warning)
+{
+    REQUIRE_EXE();
+    TempDir dir;
+    ASSERT_EQ(::mkfifo((dir.path() / "pipe.png").c_str(), 0600), 0);
+    const Result r = runExplain(dir.path(), "--method score-cam --max-channels 2 --quiet pipe.png " +
+                                                quote(kDemo.string()));
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.err.find("xai_explain: warning: image 'pipe.png' is a FIFO, not an image file: skipped"),
+              std::string::npos) << r.err;
+    cv::FileStorage summary((dir.path() / "xai_out" / "summary.json").string(), cv::FileStorage::READ);
+    ASSERT_EQ(summary["images"].size(), 1u);
+    EXPECT_EQ((std::string)summary["images"][0]["stem"], "demo");
+
+    const Result alone = runExplain(dir.path(), "pipe.png");
+    EXPECT_EQ(alone.code, 2) << alone.err;
+    EXPECT_NE(alone.err.find("xai_explain: error: no image files found"), std::string::npos) << alone.err;
+}
+
+// A JPEG cut short decodes (the decoder fills in the rest): it is explained, with a warning on
+// stderr and in summary.json, so that nobody takes its map for the whole picture's.
+TEST(XAI_Explain, a_truncated_jpeg_is_explained_with_a_warning)
+{
+    REQUIRE_EXE();
+    TempDir dir;
+    std::vector<uchar> jpeg;
+    ASSERT_TRUE(cv::imencode(".jpg", cv::imread(kDemo.string()), jpeg));
+    std::ofstream(dir.path() / "whole.jpg", std::ios::binary).write((const char*)jpeg.data(), (std::streamsize)jpeg.size());
+    std::ofstream(dir.path() / "cut.jpg", std::ios::binary).write((const char*)jpeg.data(), (std::streamsize)jpeg.size() * 2 / 3);
+    const Result r = runExplain(dir.path(), "--method score-cam --max-channels 2 --quiet whole.jpg cut.jpg");
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.err.find("xai_explain: warning: cut.jpg: the JPEG data stops before its end marker"),
+              std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("whole.jpg"), std::string::npos) << r.err;
+    cv::FileStorage summary((dir.path() / "xai_out" / "summary.json").string(), cv::FileStorage::READ);
+    ASSERT_EQ(summary["images"].size(), 2u);
+    EXPECT_TRUE(summary["images"][0]["warning"].empty());
+    EXPECT_NE(((std::string)summary["images"][1]["warning"]).find("truncated"), std::string::npos);
+    EXPECT_EQ((std::string)summary["images"][1]["status"], "ok");
+}
+
+// A name near the file system's limit (255 bytes) would leave no room for the suffixes of the
+// outputs: the stem is cut, and the picture is explained.
+TEST(XAI_Explain, a_very_long_image_name_is_explained_under_a_shorter_stem)
+{
+    REQUIRE_EXE();
+    TempDir dir;
+    const std::string stem(240, 'a');
+    fs::copy_file(kDemo, dir.path() / (stem + ".png"));
+    fs::copy_file(kDemo, dir.path() / (stem.substr(0, 200) + "b.png"));  // the same stem once cut
+    const Result r = runExplain(dir.path(), "--method score-cam --max-channels 2 --quiet --output out .");
+    ASSERT_EQ(r.code, 0) << r.err;
+    cv::FileStorage summary((dir.path() / "out" / "summary.json").string(), cv::FileStorage::READ);
+    ASSERT_EQ(summary["images"].size(), 2u);
+    std::vector<std::string> stems;
+    for (const cv::FileNode& im : summary["images"])
+    {
+        const std::string s = (std::string)im["stem"];
+        EXPECT_LE(s.size(), 102u) << s;
+        EXPECT_EQ(s.substr(0, 100), stem.substr(0, 100));
+        stems.push_back(s);
+        expectMapFiles(dir.path() / "out", im["classes"][0]["maps"][0], cv::Size(128, 128));
+    }
+    EXPECT_NE(stems[0], stems[1]);
+}
+
+namespace {
+
+/** A classifier of 32x32 grey images in Darknet's format (a text .cfg and raw float weights), made
+    here: conv 3x3 (4) + ReLU, max pool, conv 1x1 (3), global average pool, softmax. */
+void writeGreyModel(const fs::path& dir)
+{
+    std::ofstream(dir / "grey.cfg") << "[net]\nwidth=32\nheight=32\nchannels=1\n\n"
+                                       "[convolutional]\nfilters=4\nsize=3\nstride=1\npad=1\nactivation=relu\n\n"
+                                       "[maxpool]\nsize=2\nstride=2\n\n"
+                                       "[convolutional]\nfilters=3\nsize=1\nstride=1\npad=0\nactivation=linear\n\n"
+                                       "[avgpool]\n\n[softmax]\n";
+    std::ofstream w(dir / "grey.weights", std::ios::binary);
+    const int32_t version[3] = {0, 2, 0};
+    const uint64_t seen = 0;
+    w.write((const char*)version, sizeof(version));
+    w.write((const char*)&seen, sizeof(seen));
+    cv::RNG rng(1);
+    for (int n : {4, 4 * 1 * 3 * 3, 3, 3 * 4})  // biases, then weights, of each convolution
+        for (int i = 0; i < n; i++)
+        {
+            const float v = (float)rng.uniform(-0.5, 0.5);
+            w.write((const char*)&v, sizeof(v));
+        }
+}
+
+} // namespace
+
+// A model of grey images refuses colour ones: the program finds that out and feeds it grey images.
+TEST(XAI_Explain, a_model_of_grey_images_is_explained)
+{
+    REQUIRE_EXE();
+    TempDir dir;
+    writeGreyModel(dir.path());
+    const std::string model = "--model grey.weights --config grey.cfg --size 32x32 ";
+    const Result list = runExplain(dir.path(), model + "--list-layers");
+    ASSERT_EQ(list.code, 0) << list.err;
+    EXPECT_NE(list.out.find("for a 1x1x32x32 input"), std::string::npos) << list.out;
+    EXPECT_TRUE(list.err.empty()) << "no OpenCV errors from trying colour first: " << list.err;
+
+    const Result r = runExplain(dir.path(), model + "--augmentations 2 --quiet " + quote(kDemo.string()));
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_TRUE(r.err.empty()) << r.err;
+    cv::FileStorage summary((dir.path() / "xai_out" / "summary.json").string(), cv::FileStorage::READ);
+    const cv::FileNode cls = summary["images"][0]["classes"][0];
+    ASSERT_EQ(cls["maps"].size(), 2u);
+    for (const cv::FileNode& m : cls["maps"])
+        expectMapFiles(dir.path() / "xai_out", m, cv::Size(128, 128));
+
+    // The library's map of the grey picture.
+    cv::xai::ScoreCAM::Params p;
+    p.inputSize = cv::Size(32, 32);
+    cv::Mat map;
+    cv::xai::ScoreCAM::create(cv::dnn::readNet((dir.path() / "grey.weights").string(), (dir.path() / "grey.cfg").string()), p)
+        ->compute(cv::imread(kDemo.string(), cv::IMREAD_GRAYSCALE), (int)cls["class_id"], map);
+    EXPECT_NEAR((double)cls["maps"][0]["stats"]["mean"], cv::mean(map)[0], 1e-5);
+}
+
+// -n 100000 is hours of work: the run says so, with the forwards it needs, before it starts; and a
+// stop signal (here SIGTERM) ends it cleanly.
+TEST(XAI_Explain, a_long_run_is_announced_before_it_starts)
+{
+    REQUIRE_EXE();
+    TempDir dir;
+    const xai_tests::Running run = xai_tests::startProgram(kExe, dir.path(), "-n 100000 --output out");
+    const bool announced = xai_tests::waitForStderr(run, "xai_explain: this run needs up to ", 120);
+    ::kill(run.pid, SIGTERM);
+    const Result r = xai_tests::finishProgram(run);
+    ASSERT_TRUE(announced) << r.err;
+    // The bundled model explains 128 channels in batches of 16: 1 + 8 forwards for Score-CAM,
+    // ceil(100000 / 16) + 100000 * 8 for the views.
+    EXPECT_NE(r.err.find("806,259 forwards of 16 images (Score-CAM 9, Augmented Score-CAM 806,250 per image, "
+                         "1 image): about "),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(r.code, 128 + SIGTERM) << r.err;
+    EXPECT_NE(r.err.find("xai_explain: stopped by SIGTERM after 0 of 1 image"), std::string::npos) << r.err;
+    cv::FileStorage summary((dir.path() / "out" / "summary.json").string(), cv::FileStorage::READ);
+    ASSERT_TRUE(summary.isOpened());
+    EXPECT_EQ((int)summary["images_done"], 0);
+
+    // A short run is not announced.
+    const Result quick = runExplain(dir.path(), "--method score-cam --max-channels 4");
+    EXPECT_EQ(quick.code, 0) << quick.err;
+    EXPECT_EQ(quick.err.find("this run needs"), std::string::npos) << quick.err;
+}
+
+// --preset torchvision-imagenet is torchvision's evaluation transform: shorter side to 256, centre
+// 224x224 crop, RGB, (x / 255 - mean) / std per channel. The run records exactly those parameters,
+// and its map is the library's with them.
+TEST(XAI_Explain, the_torchvision_preset_is_torchvisions_transform)
+{
+    REQUIRE_EXE();
+    TempDir dir;
+    const Result r = runExplain(dir.path(), "--preset torchvision-imagenet --method score-cam --max-channels 8 --quiet " +
+                                                quote(kDemo.string()));
+    ASSERT_EQ(r.code, 0) << r.err;
+    cv::FileStorage summary((dir.path() / "xai_out" / "summary.json").string(), cv::FileStorage::READ);
+    const cv::FileNode cls = summary["images"][0]["classes"][0];
+    const cv::FileNode p = cls["maps"][0]["parameters"];
+    EXPECT_EQ((int)p["input_width"], 224);
+    EXPECT_EQ((int)p["input_height"], 224);
+    EXPECT_EQ((int)p["crop"], 1);
+    EXPECT_DOUBLE_EQ((double)p["crop_fraction"], 0.875);  // round(224 / 0.875) = 256
+    EXPECT_DOUBLE_EQ((double)p["scale"], 1.0 / 255);
+    EXPECT_EQ((int)p["swap_rb"], 1);
+    const double mean[] = {0.485, 0.456, 0.406}, stdev[] = {0.229, 0.224, 0.225};
+    for (int c = 0; c < 3; c++)
+    {
+        EXPECT_NEAR((double)p["mean"][c], 255 * mean[c], 1e-9) << c;
+        EXPECT_NEAR((double)p["std"][c], stdev[c], 1e-12) << c;
+    }
+
+    cv::xai::ScoreCAM::Params ref;
+    ref.inputSize = cv::Size(224, 224);
+    ref.crop = true;
+    ref.cropFraction = 0.875;
+    ref.scale = 1.0 / 255;
+    ref.mean = cv::Scalar(255 * mean[0], 255 * mean[1], 255 * mean[2]);
+    ref.channelScale = cv::Scalar(1 / stdev[0], 1 / stdev[1], 1 / stdev[2], 1);
+    ref.swapRB = true;
+    ref.maxChannels = 8;
+    cv::Mat map;
+    cv::xai::ScoreCAM::create(cv::dnn::readNet(kModel.string()), ref)->compute(cv::imread(kDemo.string()),
+                                                                              (int)cls["class_id"], map);
+    EXPECT_NEAR((double)cls["maps"][0]["stats"]["mean"], cv::mean(map)[0], 1e-6);
+    EXPECT_NEAR((double)cls["maps"][0]["stats"]["centroid_x"], cv::moments(map).m10 / cv::moments(map).m00, 1e-3);
+
+    // The same by single options, and from a sidecar.
+    const std::string options = "--size 224 --crop-fraction 0.875 --scale 0.00392156862745098 --mean "
+                                "123.675,116.28,103.53 --std 0.229,0.224,0.225 --swap-rb";
+    const Result o = runExplain(dir.path(), options + " --method score-cam --max-channels 8 --quiet --output by_options " +
+                                                quote(kDemo.string()));
+    ASSERT_EQ(o.code, 0) << o.err;
+    cv::FileStorage byOptions((dir.path() / "by_options" / "summary.json").string(), cv::FileStorage::READ);
+    EXPECT_NEAR((double)byOptions["images"][0]["classes"][0]["maps"][0]["stats"]["mean"], cv::mean(map)[0], 1e-6);
+}
+
+// The score layer and how it is read, from the command line and the sidecar.
+TEST(XAI_Explain, score_layer_and_score_type_are_options_and_sidecar_keys)
+{
+    REQUIRE_EXE();
+    TempDir dir;
+    const std::string quick = "--method score-cam --max-channels 4 --quiet ";
+    // The bundled model ends in logits: read as probabilities, the score is its own probability.
+    const Result r = runExplain(dir.path(), quick + "--score-layer logits --score-type probabilities");
+    ASSERT_EQ(r.code, 0) << r.err;
+    cv::FileStorage s((dir.path() / "xai_out" / "summary.json").string(), cv::FileStorage::READ);
+    const cv::FileNode cls = s["images"][0]["classes"][0];
+    EXPECT_EQ((std::string)cls["maps"][0]["parameters"]["score_layer"], "logits");
+    EXPECT_EQ((std::string)cls["maps"][0]["parameters"]["score_type"], "probabilities");
+    EXPECT_DOUBLE_EQ((double)cls["score"], (double)cls["probability"]);
+
+    fs::copy_file(kModel, dir.path() / "m.onnx");
+    fs::copy_file(kData / "shapes_labels.txt", dir.path() / "labels.txt");
+    std::ofstream(dir.path() / "m.yml") << "%YAML:1.0\n---\ninput_width: 128\ninput_height: 128\nscale: 0.00784313725490196\n"
+                                           "mean: 127.5\nscore_layer: logits\nscore_type: probabilities\n"
+                                           "labels: labels.txt\n";
+    const Result side = runExplain(dir.path(), quick + "--model m.onnx --output side " + quote(kDemo.string()));
+    ASSERT_EQ(side.code, 0) << side.err;
+    cv::FileStorage s2((dir.path() / "side" / "summary.json").string(), cv::FileStorage::READ);
+    EXPECT_EQ((std::string)s2["images"][0]["classes"][0]["maps"][0]["parameters"]["score_type"], "probabilities");
+    EXPECT_DOUBLE_EQ((double)s2["images"][0]["classes"][0]["score"], (double)cls["score"]);
 }

@@ -5,6 +5,7 @@
 // xai_evaluate as a user meets it: runs over three drawn scenes with the bundled model, judged by
 // exit codes, messages and files; a resumed run, and shards merged, must give the whole run's rows.
 
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -82,7 +83,29 @@ std::vector<std::string> split(const std::string& line)
     return f;
 }
 
-Result runEvaluate(const fs::path& dir, const std::string& args) { return xai_tests::runProgram(kExe, dir, args); }
+Result runEvaluate(const fs::path& dir, const std::string& args, const std::string& shellSetup = "")
+{
+    return xai_tests::runProgram(kExe, dir, args, shellSetup);
+}
+
+//! Names in `dir` that no finished write leaves: temporaries, and tables whose last line has no newline.
+std::vector<std::string> halfWritten(const fs::path& dir)
+{
+    std::vector<std::string> bad;
+    for (const fs::directory_entry& e : fs::directory_iterator(dir))
+    {
+        const std::string name = e.path().filename().string();
+        if (name[0] == '.')
+            bad.push_back(name);
+        else if (e.path().extension() == ".csv")
+        {
+            const std::string text = readText(e.path());
+            if (text.empty() || text.back() != '\n')
+                bad.push_back(name + " (cut)");
+        }
+    }
+    return bad;
+}
 
 /** Three 128x128 scenes, one shape each (a disc, a square, a triangle) on a textured background,
     with masks, boxes and a ground-truth file in the format of tests/data/scenes/single.yml. */
@@ -141,6 +164,31 @@ std::string withoutTimes(const std::string& csv)
     return out;
 }
 
+/** A ground truth beside the scenes whose first object has the class `value`, with the scenes'
+    class list or none; returns the --ground-truth option. */
+std::string badGt(const std::string& name, const std::string& value, bool withClasses)
+{
+    const fs::path dir = fs::temp_directory_path() / ("xai_evaluate_test_" + std::to_string(::getpid())) / "scenes";
+    std::ofstream(dir / (name + ".yml")) << "%YAML:1.0\n---\n"
+                                         << (withClasses ? "classes: [ circle, square, triangle ]\n" : "")
+                                         << "images:\n  - { image: \"img/0.png\", objects: [ { class: " << value
+                                         << ", box: [ 10, 10, 20, 20 ] } ] }\n";
+    return " --ground-truth " + quote((dir / (name + ".yml")).string());
+}
+
+/** A models.yml with the bundled model and the project's preprocessing, whose score layer is
+    `outputLayer`. */
+fs::path modelsYml(const std::string& outputLayer)
+{
+    const fs::path path = fs::temp_directory_path() / ("xai_evaluate_test_" + std::to_string(::getpid())) /
+                          ("models_" + outputLayer + ".yml");
+    std::ofstream(path) << "%YAML:1.0\n---\nmodels:\n  - { name: resnet, file: " << quote(modelPath().string())
+                        << ", input_width: 128, input_height: 128, scale: 0.00784313725490196, mean: [ 127.5 ], "
+                           "swapRB: 0, crop: 0, output_layer: "
+                        << outputLayer << " }\n";
+    return path;
+}
+
 /** One scratch folder for the suite with the scenes and a whole run in it, made once: the resumed,
     sharded and merged runs are compared with it. */
 class XAI_Evaluate : public testing::Test
@@ -175,6 +223,17 @@ protected:
     {
         return "--model " + quote(modelPath().string()) + " " + kPreprocessing + " --ground-truth " +
                quote((root_ / "scenes" / "gt.yml").string()) + " " + kSettings + (quiet ? " --quiet" : "");
+    }
+
+    //! The same command again completes the run in `output`: its tables are the whole run's.
+    static void expectResumedToTheWholeRun(const std::string& output)
+    {
+        const Result again = runEvaluate(root_, baseArgs() + " --output " + output);
+        ASSERT_EQ(0, again.code) << again.err;
+        const fs::path dir = root_ / output;
+        EXPECT_EQ(withoutTimes(readText(root_ / "whole" / "per_image.csv")), withoutTimes(readText(dir / "per_image.csv")));
+        EXPECT_EQ(readText(root_ / "whole" / "curves.csv"), readText(dir / "curves.csv"));
+        EXPECT_EQ(readText(root_ / "whole" / "randomization.csv"), readText(dir / "randomization.csv"));
     }
 
     static fs::path root_;
@@ -292,6 +351,125 @@ TEST_F(XAI_Evaluate, interrupted_run_resumes_where_it_stopped)
     EXPECT_NE(std::string::npos, loud.err.find("0 evaluated, 6 already")) << loud.err;
 }
 
+// Ctrl-C ends the running unit (the library's and the metrics' progress callbacks cancel it), keeps
+// the finished ones with a summary of them, and the same command then completes the run exactly.
+TEST_F(XAI_Evaluate, a_stop_signal_ends_the_run_cleanly_and_the_same_command_resumes_it)
+{
+    ASSERT_EQ(0, whole_.code) << whole_.err;
+    const fs::path dir = root_ / "signalled";
+    const xai_tests::Running run = xai_tests::startProgram(kExe, root_, baseArgs() + " --output signalled");
+    bool started = false;  // once the first unit is written
+    for (int i = 0; i < 1200 && !started; i++)
+    {
+        started = lines(readText(dir / "per_image.csv")).size() >= 2;
+        if (!started)
+            ::usleep(50000);
+    }
+    ::kill(run.pid, SIGINT);
+    const Result r = xai_tests::finishProgram(run);
+    ASSERT_TRUE(started) << r.err;
+    EXPECT_EQ(130, r.code) << r.err;
+    EXPECT_NE(std::string::npos, r.err.find("xai_evaluate: stopped by SIGINT after ")) << r.err;
+    EXPECT_NE(std::string::npos, r.err.find("run the same command again to resume")) << r.err;
+    EXPECT_TRUE(fs::exists(dir / "summary.yml"));
+    const size_t kept = lines(readText(dir / "per_image.csv")).size();
+    EXPECT_GE(kept, 2u);
+    EXPECT_LT(kept, 7u) << "the run did not stop";
+    EXPECT_EQ(std::vector<std::string>(), halfWritten(dir));
+
+    expectResumedToTheWholeRun("signalled");
+}
+
+// A full disk (a file size limit here) stops the run with the reason; no table is left with a cut
+// line, and the same command resumes the run exactly once there is room.
+TEST_F(XAI_Evaluate, a_full_disk_stops_the_run_and_the_same_command_resumes_it)
+{
+    ASSERT_EQ(0, whole_.code) << whole_.err;
+    const fs::path dir = root_ / "full";
+    const Result full = runEvaluate(root_, baseArgs() + " --output full", "trap '' XFSZ; ulimit -f 2;");  // 1 KiB
+    EXPECT_EQ(1, full.code) << full.err;
+    EXPECT_NE(std::string::npos, full.err.find("xai_evaluate: error: cannot write '")) << full.err;
+    EXPECT_NE(std::string::npos, full.err.find("': File too large; the rows written so far are kept")) << full.err;
+    EXPECT_EQ(std::vector<std::string>(), halfWritten(dir));
+    EXPECT_LT(lines(readText(dir / "per_image.csv")).size(), 7u) << "the limit stopped nothing";
+
+    expectResumedToTheWholeRun("full");
+}
+
+// In a log (stderr not a terminal) the progress is plain lines, as xai_explain prints them.
+TEST_F(XAI_Evaluate, progress_is_printed_as_plain_lines_when_stderr_is_not_a_terminal)
+{
+    const Result r = runEvaluate(root_, baseArgs(false) + " --limit 1 --output loud --no-plots");
+    ASSERT_EQ(0, r.code) << r.err;
+    EXPECT_NE(std::string::npos, r.err.find("xai_evaluate: 100%  1/1 images")) << r.err;
+    EXPECT_EQ(std::string::npos, r.err.find('\r')) << r.err;
+}
+
+// --steps 100000 on 128x128 images would remove no pixel at most steps: refused before it starts.
+TEST_F(XAI_Evaluate, more_steps_than_pixels_are_refused)
+{
+    std::string args = baseArgs();
+    args.replace(args.find("--steps 10 "), 11, "--steps 20000 ");
+    const Result r = runEvaluate(root_, args + " --output steps");
+    EXPECT_EQ(2, r.code) << r.err;
+    EXPECT_EQ(1u, lines(r.err).size()) << r.err;
+    EXPECT_NE(std::string::npos,
+              r.err.find("xai_evaluate: error: --steps 20000 is more than the 16384 pixels of img/0.png (128x128)"))
+        << r.err;
+}
+
+// models.yml's output_layer is the score layer (read, not ignored), and --preset gives xai_evaluate the
+// preprocessing of xai_explain's presets.
+TEST_F(XAI_Evaluate, score_layer_and_preset_come_from_models_yml_and_options)
+{
+    const std::string gt = " --ground-truth " + quote((root_ / "scenes" / "gt.yml").string()) +
+                           " --methods score-cam --max-channels 4 --steps 4 --limit 1 --quiet";
+    const Result r = runEvaluate(root_, "--models " + quote(modelsYml("logits").string()) + " --model resnet" + gt +
+                                            " --score-type probabilities --output scored");
+    ASSERT_EQ(0, r.code) << r.err;
+    const std::string run = readText(root_ / "scored" / "run.yml");
+    EXPECT_NE(std::string::npos, run.find("score_layer: logits")) << run;
+    EXPECT_NE(std::string::npos, run.find("score_type: probabilities")) << run;
+
+    const Result t = runEvaluate(root_, "--model " + quote(modelPath().string()) + " --preset torchvision-imagenet" + gt +
+                                            " --output torchvision");
+    ASSERT_EQ(0, t.code) << t.err;
+    const std::string tv = readText(root_ / "torchvision" / "run.yml");
+    for (const char* setting : {"input_size: \"224x224\"", "crop: \"1\"", "crop_fraction: \"0.875\"",
+                                "std: \"0.229,0.224,0.225\"", "swap_rb: \"1\""})
+        EXPECT_NE(std::string::npos, tv.find(setting)) << setting << "\n" << tv;
+}
+
+// Without masks, "Own mask > other mask" is not filled from the boxes: the column stays empty and the
+// summary leaves the row out.
+TEST_F(XAI_Evaluate, own_mask_over_other_mask_is_empty_without_masks)
+{
+    const fs::path dir = root_ / "pairs";
+    fs::create_directories(dir);
+    cv::Mat img(128, 128, CV_8UC3, cv::Scalar(80, 80, 80));
+    cv::circle(img, cv::Point(35, 40), 18, cv::Scalar(230, 230, 230), cv::FILLED);
+    cv::rectangle(img, cv::Rect(70, 70, 36, 36), cv::Scalar(230, 230, 230), cv::FILLED);
+    cv::imwrite((dir / "pair.png").string(), img);
+    std::ofstream(dir / "gt.yml") << "%YAML:1.0\n---\nimages:\n  - { image: pair.png, objects: [ "
+                                     "{ class: 0, box: [ 17, 22, 37, 37 ] }, { class: 1, box: [ 70, 70, 36, 36 ] } ] }\n";
+    const Result r = runEvaluate(root_, "--model " + quote(modelPath().string()) + " " + kPreprocessing +
+                                            " --ground-truth " + quote((dir / "gt.yml").string()) +
+                                            " --methods score-cam --max-channels 4 --steps 4 --quiet --output pairs/out");
+    ASSERT_EQ(0, r.code) << r.err;
+    const std::vector<std::string> rows = lines(readText(dir / "out" / "per_image.csv"));
+    ASSERT_EQ(3u, rows.size());
+    const std::vector<std::string> header = split(rows[0]);
+    const size_t stays = std::find(header.begin(), header.end(), "stays_on_object") - header.begin();
+    const size_t otherBox = std::find(header.begin(), header.end(), "energy_other_box") - header.begin();
+    ASSERT_LT(stays, header.size());
+    for (size_t i = 1; i < rows.size(); i++)
+    {
+        EXPECT_EQ("", split(rows[i])[stays]) << rows[i];
+        EXPECT_NE("", split(rows[i])[otherBox]) << "the boxes are measured in their own column: " << rows[i];
+    }
+    EXPECT_EQ(std::string::npos, readText(dir / "out" / "summary.md").find("Own mask > other mask"));
+}
+
 TEST_F(XAI_Evaluate, shards_merged_equal_the_whole_run)
 {
     ASSERT_EQ(0, whole_.code) << whole_.err;
@@ -395,6 +573,24 @@ TEST_F(XAI_Evaluate, wrong_usage_is_one_line_and_exit_code_2)
         {model + gt + " --output x --methods super-resolution:4/speed=2", "unknown setting 'speed'"},
         {model + gt + " --output x --sr-lambda-tv abc", "--sr-lambda-tv: 'abc' is not a number"},
         {model + gt + " --output x --lattice 65", "--lattice 65 is out of range"},
+        // Ground-truth classes are real class ids, checked against the file's list and the model.
+        {model + badGt("minus_one", "-1", true) + " --output x",
+         "minus_one.yml', image 0 (img/0.png), object 0: class -1 is not a class id (0 or more)"},
+        {model + badGt("int_min", "-2147483648", true) + " --output x",
+         "int_min.yml', image 0 (img/0.png), object 0: class -2147483648 is not a class id"},
+        {model + badGt("real", "2.5", true) + " --output x", "real.yml', image 0 (img/0.png), object 0: 'class' must "
+                                                             "be a class id (a whole number), not 2.5"},
+        {model + badGt("beyond_list", "3", true) + " --output x",
+         "beyond_list.yml', image 0 (img/0.png), object 0: class 3 is not in the file's 'classes' (3 classes, 0 to 2)"},
+        {model + badGt("beyond_model", "12", false) + " --output x",
+         "beyond_model.yml', image 0 (img/0.png), object 0: class 12 is not among the model's 10 classes (0 to 9)"},
+        // The score layer: an option, and models.yml's output_layer.
+        {model + gt + " --output x --score-layer no_such_output",
+         "layer 'no_such_output' (--score-layer, or output_layer in models.yml): the model has no layer"},
+        {"--models " + quote(modelsYml("no_such_output").string()) + " --model resnet" + gt + " --output x",
+         "layer 'no_such_output' (--score-layer, or output_layer in models.yml)"},
+        {model + gt + " --output x --score-type softmax", "unknown --score-type 'softmax'"},
+        {model + gt + " --output x --preset pytorch", "unknown --preset 'pytorch'"},
     };
     for (const Case& c : cases)
     {
@@ -404,6 +600,7 @@ TEST_F(XAI_Evaluate, wrong_usage_is_one_line_and_exit_code_2)
         EXPECT_EQ(0u, r.err.rfind("xai_evaluate: error: ", 0)) << r.err;
         EXPECT_NE(std::string::npos, r.err.find(c.words)) << c.args << "\n" << r.err;
     }
+    EXPECT_FALSE(fs::exists(root_ / "x")) << "wrong usage leaves no output folder behind";
     const Result help = runEvaluate(root_, "--help");
     EXPECT_EQ(0, help.code);
     for (const char* section : {"NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "OUTPUT", "EXAMPLES", "EXIT STATUS"})

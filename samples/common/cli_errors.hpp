@@ -26,7 +26,36 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-/** The part of a cv::Exception a user can act on, on one line. e.msg drops what()'s source
+/** A library message in the words of the command line: the Params fields the programs set from
+    options are named by those options ("Params::skipSpreadFraction" becomes "--skip-spread"). The
+    programs check their values themselves; this is the safety net for what a check misses. */
+inline std::string inOptionWords(std::string msg)
+{
+    static const char* const names[][2] = {
+        {"AugmentationParams::numAugmentations", "--augmentations"}, {"AugmentationParams::maxAngle", "--max-angle"},
+        {"AugmentationParams::maxShift", "--max-shift"}, {"PerturbationParams::batchSize", "--batch"},
+        {"PerturbationParams::steps", "--steps"}, {"PerturbationParams::deletionBaseline", "--deletion-baseline"},
+        {"PerturbationParams::insertionBaseline", "--insertion-baseline"}, {"Params::batchSize", "--batch"},
+        {"Params::inputSize", "--size"}, {"Params::maxChannels", "--max-channels"}, {"Params::mean", "--mean"},
+        {"Params::scale", "--scale"}, {"Params::scoreLayer", "--score-layer"}, {"Params::scoreType", "--score-type"},
+        {"Params::skipSpreadFraction", "--skip-spread"}, {"Params::targetLayer", "--layer"},
+        {"Params::weightMode", "--weights"}, {"Params::channelScale", "--channel-scale"},
+        {"Params::cropFraction", "--crop-fraction"}};
+    for (const auto& n : names)
+        for (size_t at = msg.find(n[0]); at != std::string::npos; at = msg.find(n[0], at))
+        {
+            // "ScoreCAM::Params::scale": the class name goes too.
+            size_t from = at;
+            const std::string owner = "ScoreCAM::";
+            if (from >= owner.size() && msg.compare(from - owner.size(), owner.size(), owner) == 0)
+                from -= owner.size();
+            msg.replace(from, at - from + std::char_traits<char>::length(n[0]), n[1]);
+            at = from + std::char_traits<char>::length(n[1]);
+        }
+    return msg;
+}
+
+/** The part of a cv::Exception a user can act on, on one line, in the words of the command line. e.msg drops what()'s source
     location, but some importers rethrow with the whole what() of an inner exception as their msg
     ("OpenCV(4.6.0) file.cpp:260: error: (-210:...) Failed to parse ... in function 'F'"): that is
     unwrapped too. */
@@ -48,7 +77,7 @@ inline std::string messageOf(const cv::Exception& e)
             c = ' ';
     while (!msg.empty() && msg.back() == ' ')
         msg.pop_back();
-    return msg;
+    return inOptionWords(msg);
 }
 
 /** Runs a program's `body` and turns what escapes it into one line on stderr that names the

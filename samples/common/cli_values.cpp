@@ -4,6 +4,7 @@
 
 #include "cli_values.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -94,6 +95,27 @@ void pairBackendAndTarget(int& backend, int& target)
                                                 : DNN_TARGET_CPU;
 }
 
+/** A backend that OpenCV was built without fails at the first forward with "Unknown backend
+    identifier": say so before anything runs. CUDA is the exception: the library falls back to the
+    CPU with a warning. */
+void checkBackendBuiltIn(int backend, const std::string& asked)
+{
+    if (backend < 0 || backend == cv::dnn::DNN_BACKEND_CUDA)
+        return;
+    std::vector<int> available;
+    for (const auto& pair : cv::dnn::getAvailableBackends())
+        available.push_back(pair.first);
+    if (std::find(available.begin(), available.end(), backend) != available.end())
+        return;
+    std::string names = "default";
+    for (const Choice& c : backendChoices())
+        if (c.value >= 0 && (c.value == cv::dnn::DNN_BACKEND_CUDA ||
+                             std::find(available.begin(), available.end(), c.value) != available.end()))
+            names += ", " + std::string(c.name);
+    throw UsageError(asked + ": the backend is unknown to this OpenCV build (it was built without it); "
+                     "available: " + names);
+}
+
 std::string shortText(double v)
 {
     char buf[32];
@@ -135,7 +157,7 @@ cv::Size parseSize(const std::string& text)
     return cv::Size(side(w), side(h));
 }
 
-cv::Scalar parseMean(const std::string& text)
+cv::Scalar parseChannelValues(const std::string& option, const std::string& text)
 {
     std::string spaced = text;
     for (char& c : spaced)
@@ -144,17 +166,18 @@ cv::Scalar parseMean(const std::string& text)
     std::istringstream in(spaced);
     std::vector<double> values;
     for (std::string item; in >> item;)
-        values.push_back(parseNumber("mean", item));
+        values.push_back(parseNumber(option, item));
     if (values.size() == 1)
         return cv::Scalar::all(values[0]);
     if (values.size() == 3)
         return cv::Scalar(values[0], values[1], values[2]);
-    throw UsageError("--mean: '" + text + "' must be one value or three, as \"a,b,c\"");
+    throw UsageError("--" + option + ": '" + text + "' must be one value or three, as \"a,b,c\"");
 }
 
-void requireRange(const std::string& option, double v, double lo, double hi, const std::string& what)
+void requireRange(const std::string& option, double v, double lo, double hi, const std::string& what,
+                  bool hiIncluded)
 {
-    if (!(v >= lo && v <= hi))
+    if (!(v >= lo && (hiIncluded ? v <= hi : v < hi)))
     {
         std::ostringstream s;
         s << "--" << option << " " << v << " is out of range: " << what;

@@ -47,6 +47,9 @@ const Choices& targetChoices();
 //! When only one of backend and target is given (the other -1), sets the other to match it.
 void pairBackendAndTarget(int& backend, int& target);
 
+//! Throws UsageError naming ASKED when BACKEND is not built into this OpenCV (CUDA falls back instead).
+void checkBackendBuiltIn(int backend, const std::string& asked);
+
 //! 0.1 rather than Boost's 0.10000000000000001 in --help.
 std::string shortText(double v);
 
@@ -59,11 +62,13 @@ long parseWhole(const std::string& option, const std::string& text);
 //! --size: "224x224", "224X224" or "224" (square), each side from 1 to 65536.
 cv::Size parseSize(const std::string& text);
 
-//! --mean: "a,b,c", "a b c" or one value for all channels.
-cv::Scalar parseMean(const std::string& text);
+//! --mean, --std: "a,b,c", "a b c" or one value for all channels; throws UsageError naming --option.
+cv::Scalar parseChannelValues(const std::string& option, const std::string& text);
 
-//! Throws UsageError "--option v is out of range: what" unless lo <= v <= hi (NaN is out).
-void requireRange(const std::string& option, double v, double lo, double hi, const std::string& what);
+/** Throws UsageError "--option v is out of range: what" unless lo <= v <= hi, or lo <= v < hi when
+    hi is excluded (NaN is out). */
+void requireRange(const std::string& option, double v, double lo, double hi, const std::string& what,
+                  bool hiIncluded = true);
 
 } // namespace xai_samples
 

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "../common/cli_preprocessing.hpp"
 #include "common.hpp"
 
 namespace fs = std::filesystem;
@@ -65,16 +66,27 @@ GroundTruth readGroundTruth(const std::string& path)
         const cv::FileNode objects = item["objects"];
         if (!objects.isSeq() || objects.size() == 0)
             throw UsageError(where + " (" + im.name + "): no 'objects' list");
+        int k = 0;
         for (const cv::FileNode& o : objects)
         {
             GtObject obj;
-            if (o["class"].empty() || !(o["class"].isInt() || o["class"].isReal()))
-                throw UsageError(where + " (" + im.name + "): an object without a numeric 'class'");
-            obj.classId = (int)o["class"];
+            const std::string object = where + " (" + im.name + "), object " + std::to_string(k++);
+            // A real class id: -1 is not "the top-1 class" here, it is a mistake.
+            const cv::FileNode c = o["class"];
+            if (c.empty() || !c.isInt())
+                throw UsageError(object + ": 'class' must be a class id (a whole number), not " +
+                                 xai_samples::shownValue(c));
+            obj.classId = (int)c;
+            if (obj.classId < 0)
+                throw UsageError(object + ": class " + std::to_string(obj.classId) + " is not a class id (0 or more)");
+            if (!gt.classes.empty() && obj.classId >= (int)gt.classes.size())
+                throw UsageError(object + ": class " + std::to_string(obj.classId) + " is not in the file's 'classes' (" +
+                                 std::to_string(gt.classes.size()) + " classes, 0 to " +
+                                 std::to_string(gt.classes.size() - 1) + ")");
             std::vector<int> box;
             o["box"] >> box;
             if (box.size() != 4 || box[2] < 0 || box[3] < 0)
-                throw UsageError(where + " (" + im.name + "): 'box' must be [ x, y, w, h ] with w, h >= 0");
+                throw UsageError(object + ": 'box' must be [ x, y, w, h ] with w, h >= 0");
             obj.box = cv::Rect(box[0], box[1], box[2], box[3]);
             const std::string mask = (std::string)o["mask"];
             if (!mask.empty())
@@ -84,6 +96,17 @@ GroundTruth readGroundTruth(const std::string& path)
         gt.images.push_back(im);
     }
     return gt;
+}
+
+void checkClasses(const GroundTruth& gt, const std::string& path, int numClasses)
+{
+    for (const GtImage& im : gt.images)
+        for (size_t k = 0; k < im.objects.size(); k++)
+            if (im.objects[k].classId >= numClasses)
+                throw UsageError("ground-truth file '" + path + "', image " + std::to_string(im.index) + " (" + im.name +
+                                 "), object " + std::to_string(k) + ": class " +
+                                 std::to_string(im.objects[k].classId) + " is not among the model's " +
+                                 std::to_string(numClasses) + " classes (0 to " + std::to_string(numClasses - 1) + ")");
 }
 
 ModelEntry readModelEntry(const std::string& modelsYml, const std::string& name)
@@ -118,20 +141,7 @@ ModelEntry readModelEntry(const std::string& modelsYml, const std::string& name)
         if (e.file.empty())
             throw UsageError("model file '" + file + "' of '" + name + "' in '" + modelsYml +
                              "' was found neither beside it nor in a folder above it");
-        const int w = (int)m["input_width"], h = (int)m["input_height"];
-        if (w > 0 && h > 0)
-            e.pre.inputSize = cv::Size(w, h);
-        if (!m["scale"].empty())
-            e.pre.scale = (double)m["scale"];
-        std::vector<double> mean;
-        m["mean"] >> mean;
-        if (mean.size() == 1)
-            e.pre.mean = cv::Scalar::all(mean[0]);
-        else if (mean.size() >= 3)
-            e.pre.mean = cv::Scalar(mean[0], mean[1], mean[2]);
-        e.pre.swapRB = (int)m["swapRB"] != 0;
-        e.pre.crop = (int)m["crop"] != 0;
-        e.pre.targetLayer = (std::string)m["target_layer"];
+        xai_samples::readPreprocessing(m, "models file '" + modelsYml + "', model '" + name + "'", e.pre);
         return e;
     }
     throw UsageError("models file '" + modelsYml + "' has no model named '" + name + "' (it has: " + names + ")");

@@ -42,9 +42,13 @@ struct GroundTruth
     images:
       - { image: "single/0000.png", objects: [ { class: 3, box: [ x, y, w, h ], mask: "masks/..png" } ] }
     @endcode
-    Paths are relative to the file's folder. Throws UsageError with the entry at fault. */
+    Paths are relative to the file's folder. A class must be a class id (0 or more, and within
+    `classes` when the file lists them). Throws UsageError with the entry at fault. */
 GroundTruth readGroundTruth(const std::string& path);
 
+/** Throws UsageError, naming the file and the entry, for an object whose class is not one of the
+    model's `numClasses` classes. */
+void checkClasses(const GroundTruth& gt, const std::string& path, int numClasses);
 //! A model and its preprocessing, from models.yml.
 struct ModelEntry
 {
@@ -54,7 +58,8 @@ struct ModelEntry
 };
 
 /** Reads the entry `name` of a models.yml (models: [ { name, file, input_width, input_height, scale,
-    mean, swapRB, crop, target_layer } ]; the other keys are ignored). The file path is tried as it is, then
+    mean, std, swapRB, crop, crop_fraction, target_layer, output_layer, score_type } ], each checked as
+    xai_samples::readPreprocessing checks it; the other keys are ignored). The file path is tried as it is, then
     relative to the folder of models.yml and to each folder above it (models.yml names files relative
     to the repository root). */
 ModelEntry readModelEntry(const std::string& modelsYml, const std::string& name);

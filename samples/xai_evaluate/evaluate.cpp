@@ -10,18 +10,22 @@
 #include <map>
 #include <set>
 
-#include <unistd.h>
 
 #include <opencv2/dnn.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/xai.hpp>
 
+#include "../common/cli_files.hpp"
+#include "../common/cli_plan.hpp"
+#include "../common/cli_progress.hpp"
+#include "../common/cli_signals.hpp"
 #include "dataset.hpp"
 #include "records.hpp"
 #include "report.hpp"
 #include "../common/cli_values.hpp"
 
 namespace fs = std::filesystem;
+using xai_samples::Progress;
 
 namespace xai_evaluate {
 namespace {
@@ -110,6 +114,36 @@ cv::dnn::Net loadNet(const std::string& model)
     }
 }
 
+/** What is wrong for every image is found before the first: a layer the model does not have, an
+    input it cannot run, a ground-truth class beyond the model's classes. */
+void checkModel(const Options& o, const GroundTruth& gt, const cv::dnn::Net& explainNet, cv::dnn::Net& metricNet)
+{
+    const std::pair<std::string, const char*> layers[] = {
+        {o.scoreCam.targetLayer, "--layer, or target_layer in models.yml"},
+        {o.scoreCam.scoreLayer, "--score-layer, or output_layer in models.yml"}};
+    for (const auto& l : layers)
+        if (!l.first.empty() && explainNet.getLayerId(l.first) < 0)
+            throw UsageError("layer '" + l.first + "' (" + l.second + "): the model has no layer of that name");
+    cv::Size size = o.scoreCam.inputSize;
+    if (size.empty() && !gt.images.empty() && xai_samples::specialFileKind(gt.images[0].path).empty())
+        size = cv::imread(gt.images[0].path).size();
+    if (size.empty())
+        return;  // the first image fails alone
+    cv::Mat probabilities;
+    try
+    {
+        // Batches of 2, as the per-image probabilities: the metrics' net keeps one shape.
+        cv::xai::classProbabilities(metricNet, o.scoreCam, cv::Mat(size, CV_8UC3, cv::Scalar::all(127)),
+                                    probabilities, 2);
+    }
+    catch (const cv::Exception& e)
+    {
+        throw UsageError("the model cannot run on a " + std::to_string(size.width) + "x" +
+                         std::to_string(size.height) + " input: " + messageOf(e));
+    }
+    checkClasses(gt, o.groundTruth, probabilities.cols);
+}
+
 //! Layers with parameters, output side first; the first `count` of them (0: all).
 std::vector<cv::String> randomizationLayers(const cv::dnn::Net& net, int count)
 {
@@ -189,6 +223,14 @@ std::vector<Explanation> explainGroup(cv::xai::ScoreCAM& cam, const std::vector<
     return out;
 }
 
+//! --steps above the image's pixels: steps that remove no pixel, each a forward for nothing.
+std::string tooManySteps(int steps, const GtImage& gt, cv::Size size)
+{
+    return "--steps " + std::to_string(steps) + " is more than the " + std::to_string(size.area()) + " pixels of " +
+           gt.name + " (" + std::to_string(size.width) + "x" + std::to_string(size.height) +
+           "): every step must remove at least one pixel";
+}
+
 //! One image in memory, with its objects' masks.
 struct LoadedImage
 {
@@ -196,12 +238,17 @@ struct LoadedImage
     std::vector<cv::Mat> masks;   //!< empty Mat where the object has no mask
 };
 
-LoadedImage loadImage(const GtImage& gt)
+LoadedImage loadImage(const GtImage& gt, int steps)
 {
     LoadedImage li;
+    const std::string special = xai_samples::specialFileKind(gt.path);
+    if (!special.empty())
+        throw std::runtime_error("image '" + gt.path + "' is " + special + ", not an image file: skipped");
     li.image = cv::imread(gt.path, cv::IMREAD_COLOR);
     if (li.image.empty())
         throw std::runtime_error("cannot read image '" + gt.path + "'");
+    if ((long long)steps > (long long)li.image.total())
+        throw std::runtime_error(tooManySteps(steps, gt, li.image.size()));
     for (const GtObject& obj : gt.objects)
     {
         cv::Mat mask;
@@ -218,37 +265,44 @@ LoadedImage loadImage(const GtImage& gt)
     return li;
 }
 
-class Progress
-{
-public:
-    Progress(bool enabled, int total) : enabled_(enabled && isatty(2)), total_(total) {}
-    void show(int done, const std::string& what)
-    {
-        if (!enabled_)
-            return;
-        std::fprintf(stderr, "\r[%d/%d] %-60.60s", done, total_, what.c_str());
-        std::fflush(stderr);
-    }
-    void end()
-    {
-        if (enabled_)
-            std::fprintf(stderr, "\r%-75s\r", "");
-    }
-
-private:
-    bool enabled_;
-    int total_;
-};
-
 //! Rows of one explained image and method.
 struct UnitRows
 {
     std::vector<std::vector<std::string>> perImage, curves, randomization;
 };
 
-UnitRows evaluateUnit(const Options& o, const MethodSpec& method, const Explanation& explained, cv::dnn::Net& explainNet,
-                      cv::dnn::Net& metricNet, const GtImage& gt, const LoadedImage& li, const cv::Mat& probabilities)
+/** Forwards done so far of one unit, for the progress: the explanation's, then each curve's, one
+    after the other. Its callbacks return false once a stop signal came: the unit is then cancelled. */
+class UnitProgress
 {
+public:
+    UnitProgress(Progress& progress, long long expected) : progress_(progress), expected_(expected) {}
+    cv::xai::ProgressCallback callback()
+    {
+        return [this](int done, int total) {
+            last_ = total;
+            progress_.onForward((int)(offset_ + done), (int)std::max(expected_, offset_ + total));
+            return xai_samples::stopSignal() == 0;
+        };
+    }
+    //! The part that reported last is over: what follows counts after it.
+    void next()
+    {
+        offset_ += last_;
+        last_ = 0;
+    }
+
+private:
+    Progress& progress_;
+    long long expected_, offset_ = 0, last_ = 0;
+};
+
+UnitRows evaluateUnit(const Options& o, const MethodSpec& method, const Explanation& explained, cv::dnn::Net& explainNet,
+                      cv::dnn::Net& metricNet, const GtImage& gt, const LoadedImage& li, const cv::Mat& probabilities,
+                      UnitProgress& progress)
+{
+    cv::xai::PerturbationParams perturbation = o.perturbation;
+    perturbation.progress = progress.callback();
     const std::vector<cv::Mat>& maps = explained.maps;
     const double seconds = explained.seconds;
     const int forwards = explained.forwards;
@@ -265,8 +319,10 @@ UnitRows evaluateUnit(const Options& o, const MethodSpec& method, const Explanat
         const cv::xai::ConfidenceChange conf = cv::xai::confidenceChange(
             metricNet, o.scoreCam, li.image, map, obj.classId, o.dropBaseline, o.perturbation.blurSigma);
         cv::Mat del, ins;
-        const double delAuc = cv::xai::deletionCurve(metricNet, o.scoreCam, li.image, map, obj.classId, del, o.perturbation);
-        const double insAuc = cv::xai::insertionCurve(metricNet, o.scoreCam, li.image, map, obj.classId, ins, o.perturbation);
+        const double delAuc = cv::xai::deletionCurve(metricNet, o.scoreCam, li.image, map, obj.classId, del, perturbation);
+        progress.next();
+        const double insAuc = cv::xai::insertionCurve(metricNet, o.scoreCam, li.image, map, obj.classId, ins, perturbation);
+        progress.next();
         const double energyBox = cv::xai::energyPointingGame(map, obj.box);
         const double energyMask = li.masks[k].empty() ? std::nan("") : cv::xai::energyPointingGameMask(map, li.masks[k]);
         const cv::Rect box = cv::xai::saliencyBoundingBox(map, o.bboxThreshold);
@@ -290,12 +346,11 @@ UnitRows evaluateUnit(const Options& o, const MethodSpec& method, const Explanat
                 otherMask = em;
             }
         }
+        // "Own mask > other mask": measured on masks only; without them the column stays empty (the
+        // box energies are in their own columns).
         std::string stays;
-        if (other >= 0)
-        {
-            const bool masks = !std::isnan(energyMask) && !std::isnan(otherMask);
-            stays = (masks ? energyMask > otherMask : energyBox > otherBox) ? "1" : "0";
-        }
+        if (other >= 0 && !std::isnan(energyMask) && !std::isnan(otherMask))
+            stays = energyMask > otherMask ? "1" : "0";
         const bool empty = std::find(empties.begin(), empties.end(), (int)k) != empties.end();
         out.perImage.push_back({index, method.name, std::to_string(k), gt.name, std::to_string(obj.classId),
                                 std::to_string(top.x), number(probabilities.at<float>(0, obj.classId)),
@@ -342,6 +397,95 @@ UnitRows evaluateUnit(const Options& o, const MethodSpec& method, const Explanat
     return out;
 }
 
+//! Methods of the same views, not done yet for an image: one computation of the views serves them all.
+using Group = std::vector<const MethodSpec*>;
+
+//! The groups of the methods still to do for an image, in the order of --methods.
+std::vector<Group> groupsOf(const Options& o, const std::set<Unit>& done, int imageIndex)
+{
+    std::vector<Group> groups;
+    std::vector<bool> grouped(o.methods.size(), false);
+    for (size_t first = 0; first < o.methods.size(); first++)
+    {
+        if (grouped[first])
+            continue;
+        Group group;
+        for (size_t j = first; j < o.methods.size(); j++)
+            if (!grouped[j] && (j == first || o.methods[j].sameViews(o.methods[first])) &&
+                !done.count(Unit(imageIndex, o.methods[j].name)))
+            {
+                group.push_back(&o.methods[j]);
+                grouped[j] = true;
+            }
+        if (!group.empty())
+            groups.push_back(group);
+    }
+    return groups;
+}
+
+//! What the pending units will cost, in forwards, by the cost model.
+struct Plan
+{
+    std::map<std::string, long long> explanation;  //!< forwards of one explanation, per method
+    long long curve = 0;                            //!< forwards of one deletion or insertion curve
+    long long total = 0;                            //!< of the whole run
+    cv::dnn::MatShape input;                        //!< the input blob the estimate is for
+
+    //! The views of a group once, then per method and object Average Drop and the two curves.
+    long long groupForwards(const Group& group, int objects) const
+    {
+        return explanation.at(group[0]->name) + (long long)group.size() * objects * (1 + 2 * curve);
+    }
+};
+
+Plan planOf(const Options& o, cv::dnn::Net& net, const std::vector<const GtImage*>& todo, const std::set<Unit>& done,
+            cv::Size firstSize)
+{
+    Plan plan;
+    const cv::Size size = o.scoreCam.inputSize.empty() ? firstSize : o.scoreCam.inputSize;
+    plan.input = {1, 3, size.height, size.width};
+    const int channels = size.empty() ? 0 : xai_samples::explainedChannels(net, o.scoreCam, plan.input);
+    for (const MethodSpec& m : o.methods)
+        plan.explanation[m.name] = channels > 0 ? xai_samples::explanationForwards(channels, o.scoreCam, m.views)
+                                                : (long long)m.views;  // unknown: relative costs only
+    const long long b = std::max(1, o.perturbation.batchSize);
+    plan.curve = (o.perturbation.steps + 1 + b - 1) / b;
+    const long long layers =
+        o.randomizationImages > 0 ? (long long)randomizationLayers(net, o.randomizationLayers).size() : 0;
+    for (const GtImage* im : todo)
+    {
+        plan.total += 1;  // the class probabilities of the image
+        for (const Group& group : groupsOf(o, done, im->index))
+        {
+            plan.total += plan.groupForwards(group, (int)im->objects.size());
+            if (im->index < o.randomizationImages)
+                for (const MethodSpec* m : group)  // an explanation per randomised layer, and a probe
+                    plan.total += (layers + 1) * plan.explanation[m->name] + layers;
+        }
+    }
+    return plan;
+}
+
+//! A run of many hours says so before it starts, with what makes it shorter.
+void announceLongRun(const Options& o, const Plan& plan, cv::dnn::Net& net, int units)
+{
+    if (plan.input[2] <= 0 || plan.total <= 0)
+        return;
+    const double seconds =
+        (double)plan.total * o.scoreCam.batchSize * xai_samples::singleForwardSeconds(net, o.scoreCam, plan.input);
+    if (seconds < xai_samples::kLongRunSeconds)
+        return;
+    std::string parts;
+    for (const MethodSpec& m : o.methods)
+        parts += (parts.empty() ? "" : ", ") + m.name + " " + xai_samples::grouped(plan.explanation.at(m.name));
+    std::fprintf(stderr, "xai_evaluate: this run needs up to %s forwards of %d images for %s (explanations: %s; "
+                 "each curve %s): about %s from one timed forward. Ctrl-C stops it cleanly and the same command "
+                 "resumes it; --limit, --steps, --max-channels or fewer views make it shorter\n",
+                 xai_samples::grouped(plan.total).c_str(), o.scoreCam.batchSize,
+                 xai_samples::counted(units, "unit").c_str(), parts.c_str(), xai_samples::grouped(plan.curve).c_str(),
+                 xai_samples::roughDuration(seconds).c_str());
+}
+
 } // namespace
 
 int runEvaluation(const Options& o)
@@ -356,7 +500,6 @@ int runEvaluation(const Options& o)
     info.settings = o.settings();
     for (const MethodSpec& m : o.methods)
         info.methods.push_back(m.name);
-    createDir(o.output);
     const RunInfo previous = readRunInfo(pathIn(o.output, kRunFile));
     if (!previous.settings.empty())
     {
@@ -365,11 +508,15 @@ int runEvaluation(const Options& o)
             throw UsageError("the output folder '" + o.output + "' holds a run with other settings (" +
                              (diff.empty() ? std::string("methods") : diff) + "); use another --output");
     }
-    else
+
+    // Nets: one for the explanations, one for the metrics, so that each keeps one batch shape. What
+    // makes the run impossible stops it before the output folder is made.
+    cv::dnn::Net explainNet = loadNet(o.model), metricNet = loadNet(o.model);
+    checkModel(o, gt, explainNet, metricNet);
+    createDir(o.output);
+    if (previous.settings.empty())
         writeRunInfo(pathIn(o.output, kRunFile), info);
 
-    // Nets: one for the explanations, one for the metrics, so that each keeps one batch shape.
-    cv::dnn::Net explainNet = loadNet(o.model), metricNet = loadNet(o.model);
 
     // What the folder holds already: complete units only (all objects of the image).
     Tables tables = readTables(o.output, o.perturbation.steps);
@@ -384,20 +531,19 @@ int runEvaluation(const Options& o)
             if (it != rowsPerUnit.end() && it->second == (int)im.objects.size())
                 done.insert(it->first);
         }
-    // Drop what an interrupted run left half-written, so that appending cannot duplicate it.
+    // Drop what an interrupted run left half-written (a unit without all its rows, a line cut short by
+    // a signal or a full disk), so that appending can neither duplicate it nor join it.
     {
         Tables clean = tables;
         keepUnits(clean.perImage, done, perImageKey());
         keepUnits(clean.curves, done, curveKey());
         keepUnits(clean.randomization, done, randomizationKey());
-        if (clean.perImage.rows.size() != tables.perImage.rows.size() ||
-            clean.curves.rows.size() != tables.curves.rows.size() ||
-            clean.randomization.rows.size() != tables.randomization.rows.size())
-        {
-            writeTable(pathIn(o.output, kPerImageFile), clean.perImage);
-            writeTable(pathIn(o.output, kCurvesFile), clean.curves);
-            writeTable(pathIn(o.output, kRandomizationFile), clean.randomization);
-        }
+        const std::pair<const char*, const Table*> files[] = {
+            {kPerImageFile, &clean.perImage}, {kCurvesFile, &clean.curves}, {kRandomizationFile, &clean.randomization}};
+        std::error_code ec;
+        for (const auto& f : files)
+            if (fs::exists(pathIn(o.output, f.first), ec))
+                writeTable(pathIn(o.output, f.first), *f.second);
     }
 
     std::vector<const GtImage*> todo;
@@ -415,57 +561,68 @@ int runEvaluation(const Options& o)
             todo.push_back(&im);
     }
 
+    // --steps above the pixels of the images is wrong for the whole run: say so before it starts.
+    cv::Size firstSize;
+    if (!todo.empty() && xai_samples::specialFileKind(todo[0]->path).empty())
+        firstSize = cv::imread(todo[0]->path).size();
+    if ((long long)o.perturbation.steps > (long long)firstSize.area() && !firstSize.empty())
+        throw UsageError(tooManySteps(o.perturbation.steps, *todo[0], firstSize));
+    const Plan plan = planOf(o, explainNet, todo, done, firstSize);
+    if (!o.quiet)
+        announceLongRun(o, plan, explainNet, pending);
+
     std::map<std::string, cv::Ptr<cv::xai::ScoreCAM>> cams;
-    Progress progress(!o.quiet, pending);
+    Progress progress("xai_evaluate", Progress::styleFor(o.quiet), (int)todo.size());
+    xai_samples::catchStopSignals();  // from here on, Ctrl-C ends the running unit and keeps the others
     int finished = 0, failures = 0;
     const int64 start = cv::getTickCount();
-    for (const GtImage* im : todo)
+    std::string writeFailure;
+    for (size_t i = 0; i < todo.size() && !xai_samples::stopSignal() && writeFailure.empty(); i++)
     {
+        const GtImage* im = todo[i];
+        std::vector<double> costs;
+        for (const Group& group : groupsOf(o, done, im->index))
+            costs.push_back((double)plan.groupForwards(group, (int)im->objects.size()));
+        progress.beginImage((int)i, im->name, costs);
         LoadedImage li;
         cv::Mat probabilities;
         try
         {
-            li = loadImage(*im);
+            li = loadImage(*im, o.perturbation.steps);
             cv::xai::classProbabilities(metricNet, o.scoreCam, li.image, probabilities, 2);  // the batch of confidenceChange
         }
         catch (const std::exception& e)
         {
             const cv::Exception* ce = dynamic_cast<const cv::Exception*>(&e);
-            std::fprintf(stderr, "%sxai_evaluate: error: %s: %s\n", isatty(2) && !o.quiet ? "\n" : "",
-                         im->name.c_str(), ce ? messageOf(*ce).c_str() : e.what());
+            progress.message("xai_evaluate: error: " + im->name + ": " + (ce ? messageOf(*ce) : std::string(e.what())));
             failures++;
+            progress.endImage();
             continue;
         }
         // Methods of the same views share one computation of them; each fuses them its own way.
-        std::vector<bool> grouped(o.methods.size(), false);
-        for (size_t first = 0; first < o.methods.size(); first++)
+        const std::vector<Group> groups = groupsOf(o, done, im->index);
+        for (size_t k = 0; k < groups.size() && !xai_samples::stopSignal() && writeFailure.empty(); k++)
         {
-            if (grouped[first])
-                continue;
-            std::vector<const MethodSpec*> group;
-            for (size_t j = first; j < o.methods.size(); j++)
-                if (!grouped[j] && (j == first || o.methods[j].sameViews(o.methods[first])) &&
-                    !done.count(Unit(im->index, o.methods[j].name)))
-                {
-                    group.push_back(&o.methods[j]);
-                    grouped[j] = true;
-                }
-            if (group.empty())
-                continue;
-            progress.show(finished, im->name + " " + group[0]->name);
+            const Group& group = groups[k];
+            progress.beginMethod((int)k, group[0]->name);
+            size_t completed = 0;
             try
             {
                 cv::Ptr<cv::xai::ScoreCAM>& cam = cams[group[0]->name];
                 if (!cam)
                     cam = makeGroupExplainer(explainNet, o, *group[0]);
+                UnitProgress unitProgress(progress, plan.groupForwards(group, (int)im->objects.size()));
+                cam->setProgressCallback(unitProgress.callback());
                 std::vector<int> classes;
                 for (const GtObject& obj : im->objects)
                     classes.push_back(obj.classId);
                 const std::vector<Explanation> explained = explainGroup(*cam, group, li.image, classes);
+                unitProgress.next();
                 for (size_t g = 0; g < group.size(); g++)
                 {
                     const MethodSpec& m = *group[g];
-                    const UnitRows rows = evaluateUnit(o, m, explained[g], explainNet, metricNet, *im, li, probabilities);
+                    const UnitRows rows =
+                        evaluateUnit(o, m, explained[g], explainNet, metricNet, *im, li, probabilities, unitProgress);
                     // Curves and randomisation first: a unit counts as done once its per-image rows are written.
                     appendRows(pathIn(o.output, kCurvesFile), curveColumns(o.perturbation.steps), rows.curves);
                     if (!rows.randomization.empty())
@@ -473,31 +630,62 @@ int runEvaluation(const Options& o)
                     appendRows(pathIn(o.output, kPerImageFile), perImageColumns(), rows.perImage);
                     done.insert(Unit(im->index, m.name));
                     finished++;
+                    completed++;
                 }
             }
             catch (const UsageError&)
             {
                 throw;
             }
+            catch (const xai_samples::WriteError& e)
+            {
+                writeFailure = e.what();  // a full disk fails every unit after this one too: stop
+            }
             catch (const std::exception& e)
             {
+                if (xai_samples::stopSignal())
+                    break;  // cancelled: not a failure, and not done
                 const cv::Exception* ce = dynamic_cast<const cv::Exception*>(&e);
-                std::fprintf(stderr, "%sxai_evaluate: error: %s (%s): %s\n", isatty(2) && !o.quiet ? "\n" : "",
-                             im->name.c_str(), group[0]->name.c_str(), ce ? messageOf(*ce).c_str() : e.what());
-                failures += (int)group.size();
-                finished += (int)group.size();
+                progress.message("xai_evaluate: error: " + im->name + " (" + group[0]->name + "): " +
+                                 (ce ? messageOf(*ce) : std::string(e.what())));
+                failures += (int)(group.size() - completed);
+                finished += (int)(group.size() - completed);
             }
         }
+        progress.endImage();
     }
-    progress.end();
+    progress.finish();
 
-    tables = readTables(o.output, o.perturbation.steps);
-    finish(o.output, info, tables, done, o.summaryFormat, o.plots);
+    // The summary of what the folder holds, also after a stop: a rerun of the same command resumes.
+    try
+    {
+        tables = readTables(o.output, o.perturbation.steps);
+        finish(o.output, info, tables, done, o.summaryFormat, o.plots);
+    }
+    catch (const xai_samples::WriteError& e)
+    {
+        if (writeFailure.empty())
+            writeFailure = e.what();
+    }
+    if (!writeFailure.empty())
+    {
+        progress.message("xai_evaluate: error: " + writeFailure + "; the rows written so far are kept: run the same "
+                         "command again to resume");
+        return 1;
+    }
+    const std::string summary = pathIn(o.output, o.summaryFormat == "json" ? "summary.json" : "summary.yml");
+    if (xai_samples::stopSignal())
+    {
+        progress.message("xai_evaluate: stopped by " + xai_samples::stopSignalName() + " after " +
+                         xai_samples::counted(finished - failures, "unit") + " of " +
+                         xai_samples::grouped(pending) + "; summary of the folder in " + summary +
+                         "; run the same command again to resume");
+        return xai_samples::stopExitCode();
+    }
     if (!o.quiet)
         std::fprintf(stderr, "xai_evaluate: %d evaluated, %d already in %s, %d failed, %.1f s; summary in %s\n",
                      finished - failures, skipped, o.output.c_str(), failures,
-                     (double)(cv::getTickCount() - start) / cv::getTickFrequency(),
-                     pathIn(o.output, o.summaryFormat == "json" ? "summary.json" : "summary.yml").c_str());
+                     (double)(cv::getTickCount() - start) / cv::getTickFrequency(), summary.c_str());
     return failures ? 1 : 0;
 }
 

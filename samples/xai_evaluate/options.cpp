@@ -17,6 +17,7 @@
 #include <boost/program_options.hpp>
 
 #include "../common/cli_parse.hpp"
+#include "../common/cli_preprocessing.hpp"
 #include "../common/cli_values.hpp"
 #include "../common/fusion_options.hpp"
 #include "../common/fusion_options.hpp"
@@ -90,6 +91,9 @@ void printHelp(std::ostream& out, const po::options_description& visible)
            "      iou               IoU of the object's box with the box of the map (largest\n"
            "                        region above --bbox-threshold of the maximum)\n"
            "      energy_other_*    two-object images: the share on the other object\n"
+           "      stays_on_object   two-object images with masks: 1 when the map puts more\n"
+           "                        energy on its own mask than on the other's (empty\n"
+           "                        without masks)\n"
            "      forwards, seconds cost of the explanation\n"
            "    and, on the first --randomization images, the cascading model randomisation\n"
            "    test: Spearman correlation of the map with the maps of nets whose layers are\n"
@@ -139,8 +143,13 @@ void printHelp(std::ostream& out, const po::options_description& visible)
            "EXIT STATUS\n"
            "    0  every image was evaluated.\n"
            "    1  some images failed (each is reported on stderr); the others were written.\n"
+           "       Also when a write failed (a full disk): the run stops, the rows written\n"
+           "       are kept, and the same command resumes it.\n"
            "    2  wrong usage, a missing or unreadable file, a model that cannot be loaded,\n"
-           "       or an output folder made with other settings; nothing was evaluated.\n";
+           "       a ground-truth class the model does not have, or an output folder made\n"
+           "       with other settings; nothing was evaluated.\n"
+           "    130, 143  stopped by Ctrl-C (SIGINT) or SIGTERM: the running unit was\n"
+           "       dropped, the summary covers the finished ones, the same command resumes.\n";
 }
 
 } // namespace
@@ -206,7 +215,7 @@ std::vector<std::pair<std::string, std::string>> Options::settings() const
     const cv::xai::ScoreCAM::Params& p = scoreCam;
     std::ostringstream mean;
     mean << p.mean[0] << "," << p.mean[1] << "," << p.mean[2];
-    return {
+    std::vector<std::pair<std::string, std::string>> s = {
         {"model", fs::path(model).filename().string()},
         {"model_name", modelName},
         {"model_checksum", modelChecksum},
@@ -237,6 +246,19 @@ std::vector<std::pair<std::string, std::string>> Options::settings() const
         {"randomization_images", std::to_string(randomizationImages)},
         {"randomization_layers", std::to_string(randomizationLayers)},
     };
+    // Settings added later are recorded only when they are not the default, so that the folders of
+    // earlier runs, made before they existed, still resume.
+    if (p.channelScale != cv::Scalar(1, 1, 1, 1))
+    {
+        std::ostringstream stds;
+        stds << 1 / p.channelScale[0] << "," << 1 / p.channelScale[1] << "," << 1 / p.channelScale[2];
+        s.push_back({"std", stds.str()});
+    }
+    if (p.crop && p.cropFraction != 1)
+        s.push_back({"crop_fraction", number(p.cropFraction)});
+    if (p.scoreType != cv::xai::SCORE_AUTO)
+        s.push_back({"score_type", scoreTypeName(p.scoreType)});
+    return s;
 }
 
 bool parseCommandLine(int argc, const char* const argv[], Options& o)
@@ -249,13 +271,8 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
         ("model,m", po::value<std::string>()->value_name("FILE|NAME"), "the classifier, any format cv::dnn::readNet "
             "reads; with --models, the name of an entry of it")
         ("models", po::value<std::string>()->value_name("FILE"), "a models.yml (models: [ { name, file, input_width, "
-            "input_height, scale, mean, swapRB, crop, target_layer } ]) to read the model and its preprocessing "
-            "from; options given explicitly override it")
-        ("size", po::value<std::string>()->value_name("WxH"), "network input WIDTHxHEIGHT (default: the image's size)")
-        ("scale", po::value<double>()->value_name("S"), "multiplier applied after the mean is subtracted (default 1)")
-        ("mean", po::value<std::string>()->value_name("A,B,C"), "mean subtracted per channel, or one value for all")
-        ("swap-rb", po::bool_switch(), "feed RGB instead of OpenCV's BGR")
-        ("crop", po::bool_switch(), "resize keeping the aspect ratio and crop the centre")
+            "input_height, scale, mean, std, swapRB, crop, crop_fraction, target_layer, output_layer, score_type } ]) "
+            "to read the model and its preprocessing from; options given explicitly override it")
         ("layer", po::value<std::string>()->value_name("NAME"), "the layer to explain (default: models.yml's, else "
             "the last layer with a spatial output)")
         ("threads", po::value<int>()->value_name("N"), "threads of OpenCV (cv::setNumThreads); default: all cores");
@@ -321,7 +338,8 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
         ("help,h", "print this help and exit");
 
     po::options_description visible("OPTIONS", 100, 44);
-    visible.add(model).add(method).add(superResolutionOptions()).add(data).add(metrics).add(output);
+    visible.add(model).add(preprocessingOptions("Preprocessing and scores (default: models.yml's, else none)"))
+        .add(method).add(superResolutionOptions()).add(data).add(metrics).add(output);
 
     po::variables_map vm;
     if (storeOptions(argc, argv, visible, nullptr, vm))
@@ -379,20 +397,7 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
     }
     o.modelChecksum = fileChecksum(o.model);
     cv::xai::ScoreCAM::Params& p = o.scoreCam;
-    if (given("size"))
-        p.inputSize = parseSize(str("size"));
-    if (given("scale"))
-    {
-        p.scale = vm["scale"].as<double>();
-        if (p.scale == 0 || !std::isfinite(p.scale))
-            throw UsageError("--scale must be a finite non-zero number");
-    }
-    if (given("mean"))
-        p.mean = parseMean(str("mean"));
-    if (vm["swap-rb"].as<bool>())
-        p.swapRB = true;
-    if (vm["crop"].as<bool>())
-        p.crop = true;
+    applyPreprocessingOptions(vm, p);  // over models.yml's
     if (given("layer"))
         p.targetLayer = str("layer");
     p.weightMode = choose("weights", str("weights"), weightChoices());

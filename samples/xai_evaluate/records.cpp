@@ -9,8 +9,10 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <sstream>
 #include <stdexcept>
 
+#include "../common/cli_files.hpp"
 #include "common.hpp"
 
 namespace fs = std::filesystem;
@@ -54,17 +56,24 @@ Table readTable(const std::string& path, const std::vector<std::string>& header)
 {
     Table t;
     t.header = header;
-    std::ifstream in(path);
+    std::ifstream in(path, std::ios::binary);
     if (!in)
         return t;
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string all = text.str();
+    // A row counts once its newline is written: a last line without one was cut by an interrupted
+    // run, and may look whole (a number cut short is still a number).
+    all.erase(all.find_last_of('\n') == std::string::npos ? 0 : all.find_last_of('\n') + 1);
+    std::istringstream lines(all);
     std::string line;
     std::vector<std::string> fields;
-    if (!std::getline(in, line))
+    if (!std::getline(lines, line))
         return t;
     if (!parseCsvLine(line, fields) || fields != header)
         throw UsageError("'" + path + "' has other columns than this program writes: it comes from another version "
                          "or another program; use a new --output folder");
-    while (std::getline(in, line))
+    while (std::getline(lines, line))
         if (parseCsvLine(line, fields) && fields.size() == header.size())
             t.rows.push_back(fields);
     return t;
@@ -72,22 +81,10 @@ Table readTable(const std::string& path, const std::vector<std::string>& header)
 
 void writeTable(const std::string& path, const Table& table)
 {
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::trunc);
-        if (!out)
-            throw UsageError("cannot write '" + tmp + "'");
-        out << csvLine(table.header) << '\n';
-        for (const auto& r : table.rows)
-            out << csvLine(r) << '\n';
-        out.flush();
-        if (!out)
-            throw UsageError("writing '" + tmp + "' failed (disk full?)");
-    }
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    if (ec)
-        throw UsageError("cannot rename '" + tmp + "' to '" + path + "': " + ec.message());
+    std::string text = csvLine(table.header) + '\n';
+    for (const auto& r : table.rows)
+        text += csvLine(r) + '\n';
+    xai_samples::writeFileAtomically(path, text);
 }
 
 void appendRows(const std::string& path, const std::vector<std::string>& header,
@@ -100,13 +97,7 @@ void appendRows(const std::string& path, const std::vector<std::string>& header,
         text += csvLine(header) + '\n';
     for (const auto& r : rows)
         text += csvLine(r) + '\n';
-    std::ofstream out(path, std::ios::app);
-    if (!out)
-        throw UsageError("cannot write '" + path + "'");
-    out << text;
-    out.flush();
-    if (!out)
-        throw UsageError("writing '" + path + "' failed (disk full?)");
+    xai_samples::appendFileAtomically(path, text);
 }
 
 Unit unitOf(const Table& t, const std::vector<std::string>& row)

@@ -35,14 +35,15 @@ const char* const kRandomizationFile = "randomization.csv";
 const char* const kRunFile = "run.yml";
 
 /** Reads a table written by this program. A missing file is an empty table; a line that does not
-    have as many fields as the header (the end of a file cut by an interrupted run) is dropped.
-    A header other than `header` is a UsageError. */
+    have as many fields as the header, or a last line without its newline (the end of a file cut by
+    an interrupted run or a full disk), is dropped. A header other than `header` is a UsageError. */
 Table readTable(const std::string& path, const std::vector<std::string>& header);
 
-//! Writes a whole table, through a temporary file renamed into place.
+//! Writes a whole table, through a temporary file renamed into place; throws xai_samples::WriteError.
 void writeTable(const std::string& path, const Table& table);
 
-//! Appends rows in one write (the header first when the file is new) and flushes.
+/** Appends rows in one write (the header first when the file is new), whole or not at all; throws
+    xai_samples::WriteError. */
 void appendRows(const std::string& path, const std::vector<std::string>& header,
                 const std::vector<std::vector<std::string>>& rows);
 

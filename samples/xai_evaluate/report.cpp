@@ -19,6 +19,7 @@
 #include <opencv2/plot.hpp>
 #endif
 
+#include "../common/cli_files.hpp"
 #include "common.hpp"
 
 namespace fs = std::filesystem;
@@ -167,17 +168,16 @@ Stat statOf(const std::vector<double>& values)
 
 void writeRunInfo(const std::string& path, const RunInfo& info)
 {
-    cv::FileStorage fs(path, cv::FileStorage::WRITE);
-    if (!fs.isOpened())
-        throw UsageError("cannot write '" + path + "'");
-    fs << "settings" << "{";
-    for (const auto& kv : info.settings)
-        fs << kv.first << kv.second;
-    fs << "}";
-    fs << "methods" << "[";
-    for (const std::string& m : info.methods)
-        fs << m;
-    fs << "]";
+    xai_samples::writeStorageFile(path, [&](cv::FileStorage& fs) {
+        fs << "settings" << "{";
+        for (const auto& kv : info.settings)
+            fs << kv.first << kv.second;
+        fs << "}";
+        fs << "methods" << "[";
+        for (const std::string& m : info.methods)
+            fs << m;
+        fs << "]";
+    });
 }
 
 RunInfo readRunInfo(const std::string& path)
@@ -220,9 +220,7 @@ void writeSummary(const std::string& dir, const std::string& format, const RunIn
     const std::string ref = info.methods.empty() ? std::string() : info.methods[0];
 
     const std::string path = (fs::path(dir) / (format == "json" ? "summary.json" : "summary.yml")).string();
-    cv::FileStorage fsOut(path, cv::FileStorage::WRITE);
-    if (!fsOut.isOpened())
-        throw UsageError("cannot write '" + path + "'");
+    cv::FileStorage fsOut(format == "json" ? ".json" : ".yml", cv::FileStorage::WRITE | cv::FileStorage::MEMORY);
     fsOut << "settings" << "{";
     for (const auto& kv : info.settings)
         fsOut << kv.first << kv.second;
@@ -373,12 +371,8 @@ void writeSummary(const std::string& dir, const std::string& format, const RunIn
         }
         fsOut << "]";
     }
-    fsOut.release();
-
-    std::ofstream mdOut(fs::path(dir) / "summary.md");
-    mdOut << md.str();
-    if (!mdOut)
-        throw UsageError("cannot write '" + (fs::path(dir) / "summary.md").string() + "'");
+    xai_samples::writeFileAtomically(path, fsOut.releaseAndGetString());
+    xai_samples::writeFileAtomically((fs::path(dir) / "summary.md").string(), md.str());
 }
 
 // ---- curves ----
@@ -501,12 +495,14 @@ void drawCurves(const std::string& dir, const RunInfo& info, const Table& curves
             names.push_back(method + " (AUC " + fmt(aucOf(sum)) + ")");
             means.push_back(sum);
             const std::string title = method + ": mean " + kind + " curve, " + std::to_string(n) + " rows";
-            cv::imwrite((plots / (fileNameOf(method) + "_" + kind + ".png")).string(), drawSingle(title, sum));
+            xai_samples::writeImageFile((plots / (fileNameOf(method) + "_" + kind + ".png")).string(),
+                                        drawSingle(title, sum));
         }
         if (means.empty())
             continue;
         const std::string title = std::string("Mean ") + kind + " curves";
-        cv::imwrite((fs::path(dir) / (std::string(kind) + ".png")).string(), drawChart(title, names, means));
+        xai_samples::writeImageFile((fs::path(dir) / (std::string(kind) + ".png")).string(),
+                                    drawChart(title, names, means));
     }
 }
 

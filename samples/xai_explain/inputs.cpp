@@ -6,12 +6,18 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <numeric>
 #include <set>
+#include <sstream>
 
+#include <opencv2/imgcodecs.hpp>
+
+#include "../common/cli_files.hpp"
 #include "options.hpp"
 
 namespace fs = std::filesystem;
@@ -54,73 +60,106 @@ void requireExists(const fs::path& p, const std::string& what)
         throw UsageError(what + " '" + p.string() + "' does not exist");
 }
 
-void addFolder(const fs::path& dir, std::vector<fs::path>& out)
+//! Image paths gathered from the arguments, and the warning for what is skipped.
+struct Collector
 {
-    std::vector<fs::path> files;
-    std::error_code ec;
-    for (const fs::directory_entry& e : fs::directory_iterator(dir, ec))
-        if (e.is_regular_file(ec) && hasImageExtension(e.path()))
-            files.push_back(e.path());
-    if (ec)
-        throw UsageError("cannot read folder '" + dir.string() + "': " + ec.message());
-    std::sort(files.begin(), files.end());  // directory order is arbitrary: keep runs repeatable
-    out.insert(out.end(), files.begin(), files.end());
-}
+    const std::function<void(const std::string&)>& warn;
+    std::vector<fs::path> paths;
 
-void addPath(const fs::path& p, const std::string& what, std::vector<fs::path>& out)
-{
-    requireExists(p, what);
-    std::error_code ec;
-    if (fs::is_directory(p, ec))
-        addFolder(p, out);
-    else
-        out.push_back(p);
-}
-
-void addListFile(const fs::path& list, std::vector<fs::path>& out)
-{
-    requireExists(list, "image list");
-    std::ifstream in(list);
-    if (!in)
-        throw UsageError("image list '" + list.string() + "' cannot be read");
-    int lineNo = 0;
-    for (std::string line; std::getline(in, line);)
+    void addFolder(const fs::path& dir)
     {
-        ++lineNo;
-        line = trim(line);
-        if (line.empty() || line[0] == '#')
-            continue;
-        fs::path p(line);
-        if (p.is_relative())
-            p = list.parent_path() / p;  // a list travels with its images
-        addPath(p, "image (" + list.string() + ":" + std::to_string(lineNo) + ")", out);
+        std::vector<fs::path> files;
+        std::error_code ec;
+        for (const fs::directory_entry& e : fs::directory_iterator(dir, ec))
+            if (e.is_regular_file(ec) && hasImageExtension(e.path()))
+                files.push_back(e.path());
+        if (ec)
+            throw UsageError("cannot read folder '" + dir.string() + "': " + ec.message());
+        std::sort(files.begin(), files.end());  // directory order is arbitrary: keep runs repeatable
+        paths.insert(paths.end(), files.begin(), files.end());
     }
+
+    void addPath(const fs::path& p, const std::string& what)
+    {
+        requireExists(p, what);
+        std::error_code ec;
+        const std::string special = xai_samples::specialFileKind(p.string());
+        if (fs::is_directory(p, ec))
+            addFolder(p);
+        else if (!special.empty())
+            warn("xai_explain: warning: " + what + " '" + p.string() + "' is " + special + ", not an image file: skipped");
+        else
+            paths.push_back(p);
+    }
+
+    void addListFile(const fs::path& list)
+    {
+        requireExists(list, "image list");
+        std::ifstream in(list);
+        if (!in)
+            throw UsageError("image list '" + list.string() + "' cannot be read");
+        int lineNo = 0;
+        for (std::string line; std::getline(in, line);)
+        {
+            ++lineNo;
+            line = trim(line);
+            if (line.empty() || line[0] == '#')
+                continue;
+            fs::path p(line);
+            if (p.is_relative())
+                p = list.parent_path() / p;  // a list travels with its images
+            addPath(p, "image (" + list.string() + ":" + std::to_string(lineNo) + ")");
+        }
+    }
+};
+
+//! The stem cut to kMaxStemBytes, never inside a UTF-8 character.
+std::string cutStem(const std::string& stem)
+{
+    if (stem.size() <= kMaxStemBytes)
+        return stem;
+    size_t n = kMaxStemBytes;
+    while (n > 0 && ((unsigned char)stem[n] & 0xC0) == 0x80)
+        n--;
+    return stem.substr(0, n);
+}
+
+//! A JPEG stream ends with the EOI marker FF D9; some writers pad it with zeros or a newline.
+bool jpegLacksItsEnd(const std::vector<uchar>& bytes)
+{
+    if (bytes.size() < 2 || bytes[0] != 0xFF || bytes[1] != 0xD8)
+        return false;  // not a JPEG
+    size_t n = bytes.size();
+    while (n > 2 && (bytes[n - 1] == 0 || bytes[n - 1] == '\n' || bytes[n - 1] == '\r' || bytes[n - 1] == ' '))
+        n--;
+    return !(bytes[n - 2] == 0xFF && bytes[n - 1] == 0xD9);
 }
 
 } // namespace
 
-std::vector<ImageItem> collectImages(const std::vector<std::string>& arguments)
+std::vector<ImageItem> collectImages(const std::vector<std::string>& arguments,
+                                     const std::function<void(const std::string&)>& warn)
 {
-    std::vector<fs::path> paths;
+    Collector c{warn, {}};
     for (const std::string& a : arguments)
     {
         if (!a.empty() && a[0] == '@')
-            addListFile(a.substr(1), paths);
+            c.addListFile(a.substr(1));
         else if (lower(fs::path(a).extension().string()) == ".txt")
-            addListFile(a, paths);
+            c.addListFile(a);
         else
-            addPath(a, "image", paths);
+            c.addPath(a, "image");
     }
-    if (paths.empty())
+    if (c.paths.empty())
         throw UsageError("no image files found in the images given");
 
     // Outputs are named after the image; two images called cat.jpg in different folders must not
     // overwrite each other's files.
     std::map<std::string, int> seen;
     std::vector<ImageItem> items;
-    for (const fs::path& p : paths)
+    for (const fs::path& p : c.paths)
     {
-        std::string stem = p.stem().string();
+        std::string stem = cutStem(p.stem().string());
         const int n = ++seen[stem];
         if (n > 1)
             stem += "-" + std::to_string(n);
@@ -131,15 +170,54 @@ std::vector<ImageItem> collectImages(const std::vector<std::string>& arguments)
 
 std::vector<std::string> readLabels(const std::string& path)
 {
-    std::ifstream in(path);
+    std::ifstream in(path, std::ios::binary);
     if (!in)
         throw UsageError("labels '" + path + "' cannot be read");
+    // Read with a limit: a device such as /dev/zero never ends.
+    std::string text;
+    char buffer[1 << 16];
+    while (in.read(buffer, sizeof(buffer)) || in.gcount() > 0)
+    {
+        text.append(buffer, (size_t)in.gcount());
+        if (text.size() > kMaxLabelsBytes)
+            throw UsageError("labels '" + path + "' is larger than " + std::to_string(kMaxLabelsBytes >> 20) +
+                             " MiB: a text file with one class name a line is expected");
+    }
     std::vector<std::string> labels;
-    for (std::string line; std::getline(in, line);)
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);)
         labels.push_back(trim(line));
     while (!labels.empty() && labels.back().empty())
         labels.pop_back();
+    if (labels.empty())
+        throw UsageError("labels '" + path + "' holds no class name: one name a line is expected (line n names "
+                         "class n)");
     return labels;
+}
+
+cv::Mat readImage(const std::string& path, int flags, std::string& warning)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw std::runtime_error("cannot open the image: " + std::string(std::strerror(errno)));
+    const std::vector<uchar> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad())
+        throw std::runtime_error("cannot read the image: " + std::string(std::strerror(errno)));
+    cv::Mat image;
+    try
+    {
+        image = cv::imdecode(bytes, flags);
+    }
+    catch (const cv::Exception& e)
+    {
+        throw std::runtime_error("cannot decode the image: " + messageOf(e));
+    }
+    if (image.empty())
+        throw std::runtime_error("cannot decode the image (damaged, or not an image format OpenCV reads)");
+    if (jpegLacksItsEnd(bytes))
+        warning = "the JPEG data stops before its end marker (a truncated file?): explained as decoded, with what "
+                  "is missing filled in by the decoder";
+    return image;
 }
 
 ClassRequest::ClassRequest(const std::string& spec, const std::vector<std::string>& labels)
@@ -157,6 +235,7 @@ ClassRequest::ClassRequest(const std::string& spec, const std::vector<std::strin
             const std::string k = item.substr(4);
             if (!isWholeNumber(k) || std::stoi(k) < 1)
                 throw UsageError("--class '" + item + "': top:K needs a whole number K of at least 1");
+            top_ = std::max(top_, std::stoi(k));
             for (int rank = 1; rank <= std::stoi(k); rank++)
                 ids_.push_back(-rank);
         }
@@ -180,6 +259,9 @@ ClassRequest::ClassRequest(const std::string& spec, const std::vector<std::strin
 
 void ClassRequest::checkClassCount(int numClasses) const
 {
+    if (top_ > numClasses)
+        throw UsageError("--class top:" + std::to_string(top_) + ": the model has only " + std::to_string(numClasses) +
+                         " classes");
     for (int id : ids_)
         if (id >= numClasses)
             throw UsageError("--class " + std::to_string(id) + ": the model has " +

@@ -8,6 +8,8 @@
 #include <cmath>
 #include <iomanip>
 
+#include <opencv2/core/utils/logger.hpp>
+
 namespace xai_explain {
 namespace {
 
@@ -37,9 +39,9 @@ cv::dnn::Net loadNet(const Options& o)
     return net;
 }
 
-void printLayers(cv::dnn::Net& net, cv::Size inputSize, std::ostream& out)
+void printLayers(cv::dnn::Net& net, cv::Size inputSize, int channels, std::ostream& out)
 {
-    const cv::dnn::MatShape input = {1, 3, inputSize.height, inputSize.width};
+    const cv::dnn::MatShape input = {1, channels, inputSize.height, inputSize.width};
     std::vector<int> ids;
     std::vector<std::vector<cv::dnn::MatShape>> inShapes, outShapes;
     try
@@ -87,27 +89,102 @@ void printLayers(cv::dnn::Net& net, cv::Size inputSize, std::ostream& out)
             << std::setw((int)typeWidth) << rows[r].type << "  " << rows[r].shape << "\n";
 }
 
-void checkLayerName(const cv::dnn::Net& net, const std::string& layer)
+void checkLayerName(const cv::dnn::Net& net, const std::string& layer, const std::string& option)
 {
     if (!layer.empty() && net.getLayerId(layer) < 0)
-        throw UsageError("the model has no layer '" + layer + "' (see --list-layers)");
+        throw UsageError(option + " '" + layer + "': the model has no layer of that name (see --list-layers)");
 }
 
-int probeClassCount(cv::dnn::Net& net, const Options& o)
+ModelProbe probeModel(cv::dnn::Net& net, const Options& o, cv::Size size)
 {
     const cv::xai::ScoreCAM::Params& p = o.params.scoreCam;
+    if (size.empty())
+        size = p.inputSize;
+    const std::string sizeText = std::to_string(size.width) + "x" + std::to_string(size.height);
+    const std::string origin = size == p.inputSize && !o.sizeOrigin.empty() ? " (" + o.sizeOrigin + ")" : "";
     const std::string output = p.scoreLayer.empty() ? net.getUnconnectedOutLayersNames().at(0) : p.scoreLayer;
+    auto forward = [&](int channels) {
+        const cv::Mat blank(size, CV_8UC(channels), cv::Scalar::all(127));
+        net.setInput(cv::dnn::blobFromImage(blank, p.scale, size, p.mean, p.swapRB && channels == 3, p.crop));
+        return (int)net.forward(output).total();
+    };
+    ModelProbe probe;
+    probe.channels = o.channels ? o.channels : 3;
     try
     {
-        net.setInput(cv::dnn::blobFromImage(cv::Mat(p.inputSize, CV_8UC3, cv::Scalar::all(127)), p.scale,
-                                            p.inputSize, p.mean, p.swapRB, p.crop));
-        return (int)net.forward(output).total();
+        if (o.channels)
+            probe.numClasses = forward(o.channels);
+        else
+        {
+            // A model of grey images refuses colour ones at its first convolution; OpenCV logs that
+            // refusal as errors, which are not this program's.
+            const cv::utils::logging::LogLevel level = cv::utils::logging::getLogLevel();
+            cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
+            try
+            {
+                probe.numClasses = forward(3);
+            }
+            catch (const cv::Exception&)
+            {
+                try
+                {
+                    probe.numClasses = forward(1);
+                    probe.channels = 1;
+                }
+                catch (const cv::Exception&)
+                {
+                }
+            }
+            cv::utils::logging::setLogLevel(level);
+            if (probe.numClasses == 0)
+                probe.numClasses = forward(3);  // again, for its message
+        }
     }
     catch (const cv::Exception& e)
     {
-        throw UsageError("the model cannot run on a " + std::to_string(p.inputSize.width) + "x" +
-                         std::to_string(p.inputSize.height) + " input: " + messageOf(e));
+        throw UsageError("the model cannot run on a " + sizeText + " input" + origin + ": " + messageOf(e));
     }
+
+    // The map is the explained layer's output upsampled: it needs more than one pixel.
+    const cv::dnn::MatShape input = {1, probe.channels, size.height, size.width};
+    std::string layer = p.targetLayer;
+    if (layer.empty())
+    {
+        try
+        {
+            layer = cv::xai::findTargetLayer(net, input);
+        }
+        catch (const cv::Exception&)
+        {
+            // Too small, or no spatial layer at any size (the library says so at the first image).
+            const cv::dnn::MatShape large = {1, probe.channels, std::max(224, 4 * size.height),
+                                             std::max(224, 4 * size.width)};
+            try
+            {
+                cv::xai::findTargetLayer(net, large);
+            }
+            catch (const cv::Exception&)
+            {
+                return probe;
+            }
+            throw UsageError("the input size " + sizeText + origin + " is too small for this model: no layer "
+                             "has an output larger than 1x1 to explain; give a larger --size");
+        }
+    }
+    std::vector<int> ids;
+    std::vector<std::vector<cv::dnn::MatShape>> inShapes, outShapes;
+    net.getLayersShapes(input, ids, inShapes, outShapes);
+    const int id = net.getLayerId(layer);
+    for (size_t i = 0; i < ids.size(); i++)
+        if (ids[i] == id && !outShapes[i].empty())
+        {
+            const cv::dnn::MatShape& s = outShapes[i][0];
+            if (s.size() == 4 && (int64_t)s[2] * s[3] < 2)
+                throw UsageError("the input size " + sizeText + origin + " is too small for layer '" + layer +
+                                 "': its output is " + shapeText(s) + ", a map needs more than 1x1; give a larger "
+                                 "--size or another --layer");
+        }
+    return probe;
 }
 
 } // namespace xai_explain

@@ -5,6 +5,7 @@
 #include "options.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -18,6 +19,7 @@
 #include <opencv2/dnn.hpp>
 
 #include "../common/cli_parse.hpp"
+#include "../common/cli_preprocessing.hpp"
 #include "../common/cli_values.hpp"
 #include "../common/fusion_options.hpp"
 
@@ -59,13 +61,16 @@ const Choices& colormapChoices()
     return c;
 }
 
-enum Preset { PRESET_NONE, PRESET_TORCHVISION_IMAGENET, PRESET_CAFFE_IMAGENET };
-
-const Choices& presetChoices()
+/** The names cv::dnn::readNet knows (OpenCV 4.6; tflite from 4.8). An unknown one is not an error
+    there: the file extension decides, and the user's word is silently ignored. */
+const Choices& frameworkChoices()
 {
-    static const Choices c = {{"none", PRESET_NONE},
-                              {"torchvision-imagenet", PRESET_TORCHVISION_IMAGENET},
-                              {"caffe-imagenet", PRESET_CAFFE_IMAGENET}};
+    static const Choices c = {{"caffe", 0}, {"tensorflow", 0}, {"torch", 0}, {"darknet", 0}, {"dldt", 0},
+                              {"onnx", 0},
+#if CV_VERSION_MAJOR > 4 || (CV_VERSION_MAJOR == 4 && CV_VERSION_MINOR >= 8)
+                              {"tflite", 0},
+#endif
+    };
     return c;
 }
 
@@ -152,53 +157,20 @@ void applySidecar(const std::string& model, Options& o)
     if (!file.isOpened())
         throw UsageError("cannot read '" + path.string() + "'");
     o.sidecar = path.string();
+    const std::string where = "sidecar '" + path.string() + "'";
 
-    cv::xai::ScoreCAM::Params& p = o.params.scoreCam;
-    const int width = (int)file["input_width"], height = (int)file["input_height"];
-    if (width > 0 && height > 0)
-        p.inputSize = cv::Size(width, height);
-    if (!file["scale"].empty())
-        p.scale = (double)file["scale"];
-    const cv::FileNode mean = file["mean"];
-    if (mean.isSeq() && mean.size() == 3)
-        p.mean = cv::Scalar((double)mean[0], (double)mean[1], (double)mean[2]);
-    else if (mean.isReal() || mean.isInt())
-        p.mean = cv::Scalar::all((double)mean);
-    if (!file["swap_rb"].empty())
-        p.swapRB = (int)file["swap_rb"] != 0;
-    if (!file["crop"].empty())
-        p.crop = (int)file["crop"] != 0;
-    if (!file["target_layer"].empty())
-        p.targetLayer = (std::string)file["target_layer"];
-    const std::string labels = (std::string)file["labels"];
-    if (!labels.empty())
-        o.labels = (path.parent_path() / labels).string();  // relative to the sidecar
-}
-
-void applyPreset(int preset, cv::xai::ScoreCAM::Params& p)
-{
-    switch (preset)
-    {
-    case PRESET_TORCHVISION_IMAGENET:
-        // torchvision normalises per channel, (x/255 - mean_c) / std_c with std = (0.229, 0.224,
-        // 0.225); blobFromImage has one scale for all channels, so the mean std 0.226 stands in:
-        // every channel is off by at most 1.3%, which moves logits far less than it moves maps.
-        p.inputSize = cv::Size(224, 224);
-        p.scale = 1.0 / (255.0 * 0.226);
-        p.mean = cv::Scalar(123.675, 116.28, 103.53);
-        p.swapRB = true;
-        p.crop = false;
-        break;
-    case PRESET_CAFFE_IMAGENET:
-        p.inputSize = cv::Size(224, 224);
-        p.scale = 1.0;
-        p.mean = cv::Scalar(104, 117, 123);
-        p.swapRB = false;
-        p.crop = false;
-        break;
-    default:
-        break;
-    }
+    // Every key that is there must make sense: a wrong value silently ignored explains the wrong input.
+    if (readPreprocessing(file.root(), where, o.params.scoreCam))
+        o.sizeOrigin = "input_width/input_height of " + where;
+    const cv::FileNode channels = file["channels"], labels = file["labels"];
+    if (!channels.empty() && (!channels.isInt() || ((int)channels != 1 && (int)channels != 3)))
+        throw UsageError(where + ": channels must be 1 or 3, not " + shownValue(channels));
+    if (!channels.empty())
+        o.channels = (int)channels;
+    if (!labels.empty() && !labels.isString())
+        throw UsageError(where + ": labels must be a file name, not " + shownValue(labels));
+    if (!labels.empty() && !((std::string)labels).empty())
+        o.labels = (path.parent_path() / (std::string)labels).string();  // relative to the sidecar
 }
 
 // ---- --help ----
@@ -232,11 +204,12 @@ void printHelp(std::ostream& out, const po::options_description& visible)
            "    skipped.\n"
            "\n"
            "    The preprocessing a model expects can be kept beside it in <model-stem>.yml, a\n"
-           "    cv::FileStorage file with the keys input_width, input_height, scale, mean,\n"
-           "    swap_rb, crop, labels (a file name relative to the .yml) and target_layer.\n"
-           "    It is read when present; --preset replaces its preprocessing, and options given\n"
-           "    explicitly override both. A network input blob is\n"
-           "    (resize(image) - mean) * scale, as cv::dnn::blobFromImage makes it.\n"
+           "    cv::FileStorage file with the keys input_width, input_height, scale, mean, std,\n"
+           "    swap_rb, crop, crop_fraction, channels, target_layer, score_layer, score_type\n"
+           "    and labels (a file name relative to the .yml). It is read when present;\n"
+           "    --preset replaces its preprocessing, and options given explicitly override both.\n"
+           "    Channel c of the network input is (resize(image) - mean[c]) * scale / std[c],\n"
+           "    as cv::dnn::blobFromImage makes it when std is 1.\n"
            "\n"
         << visible
         << "\n"
@@ -273,9 +246,14 @@ void printHelp(std::ostream& out, const po::options_description& visible)
            "\n"
            "EXIT STATUS\n"
            "    0  every image was explained.\n"
-           "    1  some images failed (each is reported on stderr); the others were written.\n"
+           "    1  some images failed (each is reported on stderr), or summary.json could not\n"
+           "       be written; the others were written.\n"
            "    2  wrong usage, a missing or unreadable file, or a model that cannot be\n"
-           "       loaded; nothing was explained.\n";
+           "       loaded; nothing was explained.\n"
+           "    130, 143  stopped by Ctrl-C (SIGINT) or SIGTERM: the image being explained\n"
+           "       was dropped, summary.json lists the images done (\"interrupted\": 1).\n"
+           "    Every file is written whole or not at all; a failed write is reported with\n"
+           "    its reason and fails its image.\n";
 }
 
 } // namespace
@@ -307,7 +285,8 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
             "shapes_resnet.onnx)")
         ("config", word("FILE"), "network description, for formats that keep it apart (.prototxt, .pbtxt, .cfg, "
             ".xml)")
-        ("framework", word("NAME"), "caffe, tensorflow, darknet, onnx, ... when the file extension does not tell")
+        ("framework", word("NAME"), (joinNames(frameworkChoices()) + ": the format, when the file extension "
+            "does not tell").c_str())
         ("image,i", po::value<std::vector<std::string>>()->value_name("PATH"), "image file, folder or list file; "
             "repeatable, also as positional arguments (default: the bundled demo.png)")
         ("labels", word("FILE"), "class names, one a line, line n for class n")
@@ -318,19 +297,11 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
         ("list-layers", po::bool_switch(), "print every layer with its output shape for the input size (224x224 "
             "when none is set), mark the one auto picks, and exit");
 
-    po::options_description prep("Preprocessing (default: the model's .yml, else none)");
+    po::options_description prep = preprocessingOptions("Preprocessing and scores (default: the model's .yml, else "
+                                                        "none)");
     prep.add_options()
-        ("preset", word("NAME"), "torchvision-imagenet: 224x224, mean 123.675,116.28,103.53, scale "
-            "1/(255*0.226), --swap-rb (one scale stands for the three per-channel stds, within 1.3%); "
-            "caffe-imagenet: 224x224, mean 104,117,123, scale 1; none")
-        ("size", word("WxH"), "network input WIDTHxHEIGHT; without one, the image's own size")
-        ("scale", po::value<double>()->value_name("S"), "multiplier applied after the mean is subtracted")
-        ("mean", word("A,B,C"), "mean subtracted per channel, \"a,b,c\" in the order after --swap-rb, or one "
-            "value for all")
-        ("swap-rb", po::bool_switch(), "feed RGB instead of OpenCV's BGR")
-        ("no-swap-rb", po::bool_switch(), "feed BGR even if the .yml or preset says RGB")
-        ("crop", po::bool_switch(), "resize keeping the aspect ratio and crop the centre")
-        ("no-crop", po::bool_switch(), "resize to the input size (the .yml or preset may say crop)");
+        ("channels", po::value<int>()->value_name("N"), "1: feed the model grey images, 3: colour; default: what "
+            "the model accepts (colour first)");
 
     po::options_description method("Method");
     method.add_options()
@@ -367,7 +338,8 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
         ("colormap", word("NAME", o.colormapName), ("colour map of the overlays: " +
             joinNames(colormapChoices())).c_str())
         ("alpha", number("A", o.alpha), "opacity of the map over the image, 0 to 1")
-        ("quiet,q", po::bool_switch(), "no progress and no final note; errors are still printed")
+        ("quiet,q", po::bool_switch(), "no progress, no estimate of a long run and no final note; errors and "
+            "warnings about the input are still printed")
         ("help,h", "print this help and exit");
 
     po::options_description visible("OPTIONS", 80, 40);
@@ -396,7 +368,13 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
     if (given("config"))
         requireReadableFile("config", o.config = str("config"));
     if (given("framework"))
+    {
         o.framework = str("framework");
+        std::string lower = o.framework;
+        for (char& c : lower)
+            c = (char)std::tolower((unsigned char)c);
+        choose("framework", lower, frameworkChoices());  // readNet lowercases it too
+    }
     applySidecar(o.model, o);
     if (given("labels"))
         o.labels = str("labels");
@@ -410,30 +388,19 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
         o.images = {bundled(kDefaultImage)};
     o.classes = str("class");
 
-    // Preprocessing, in increasing precedence.
+    // Preprocessing, in increasing precedence: the sidecar's (read above), --preset, single options.
     cv::xai::ScoreCAM::Params& p = o.params.scoreCam;
+    const std::string sizeOrigin = applyPreprocessingOptions(vm, p);
+    if (!sizeOrigin.empty())
+        o.sizeOrigin = sizeOrigin;
     if (given("preset"))
-    {
         o.preset = str("preset");
-        applyPreset(choose("preset", o.preset, presetChoices()), p);
-    }
-    if (given("size"))
-        p.inputSize = parseSize(str("size"));
-    if (given("scale"))
+    if (given("channels"))
     {
-        p.scale = vm["scale"].as<double>();
-        if (!std::isfinite(p.scale) || p.scale <= 0)
-            throw UsageError("--scale must be a positive number");
+        o.channels = vm["channels"].as<int>();
+        if (o.channels != 1 && o.channels != 3)
+            throw UsageError("--channels " + std::to_string(o.channels) + ": 1 (grey) or 3 (colour) is expected");
     }
-    if (given("mean"))
-        p.mean = parseMean(str("mean"));
-    for (const char* flag : {"swap-rb", "crop"})
-        if (vm[flag].as<bool>() && vm[std::string("no-") + flag].as<bool>())
-            throw UsageError(std::string("--") + flag + " and --no-" + flag + " contradict each other");
-    if (vm["swap-rb"].as<bool>() || vm["no-swap-rb"].as<bool>())
-        p.swapRB = vm["swap-rb"].as<bool>();
-    if (vm["crop"].as<bool>() || vm["no-crop"].as<bool>())
-        p.crop = vm["crop"].as<bool>();
 
     // Method.
     if (given("layer"))
@@ -466,7 +433,7 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
     if (p.maxChannels < 0)
         throw UsageError("--max-channels must be 0 (all) or positive, got " + std::to_string(p.maxChannels));
     p.skipSpreadFraction = vm["skip-spread"].as<double>();
-    requireRange("skip-spread", p.skipSpreadFraction, 0, 1, "a fraction, 0 to 1");
+    requireRange("skip-spread", p.skipSpreadFraction, 0, 1, "a fraction from 0 up to, not including, 1", false);
     p.batchSize = vm["batch"].as<int>();
     if (p.batchSize < 1)
         throw UsageError("--batch must be at least 1, got " + std::to_string(p.batchSize));
@@ -474,6 +441,9 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
     p.backend = choose("backend", str("backend"), backendChoices());
     p.target = choose("target", str("target"), targetChoices());
     pairBackendAndTarget(p.backend, p.target);
+    checkBackendBuiltIn(p.backend, given("backend") ? "--backend " + str("backend")
+                                                    : "--target " + str("target") + " (it runs on the " +
+                                                          backendName(p.backend) + " backend)");
 
     // Output.
     o.outputDir = str("output");

@@ -34,6 +34,9 @@ struct Options
 
     //! Everything the library takes; preprocessing already merged from sidecar, preset and options.
     cv::xai::AugmentedScoreCAM::Params params;
+    std::string sizeOrigin;  //!< what set params.scoreCam.inputSize, for messages ("--size 1x1")
+    //! Image channels the model takes: 1 (grey) or 3 (colour); 0: found out by a probe forward.
+    int channels = 0;
     Method method = Method::Both;
     //! Other fusions of the same augmented views, for the montage and as maps of their own.
     std::vector<int> compareFusions;

@@ -11,6 +11,9 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "../common/cli_files.hpp"
+#include "../common/cli_preprocessing.hpp"
+
 namespace xai_explain {
 namespace {
 
@@ -63,16 +66,16 @@ void writeParameters(cv::FileStorage& fs, const Options& o, const MapRecord& r)
     fs << "input_width" << p.inputSize.width << "input_height" << p.inputSize.height;
     fs << "scale" << p.scale;
     fs << "mean" << "[:" << p.mean[0] << p.mean[1] << p.mean[2] << "]";
-    fs << "swap_rb" << (int)p.swapRB << "crop" << (int)p.crop;
+    // The std each channel is divided by, as the sidecar and --std give it: 1 / channelScale.
+    fs << "std" << "[:" << 1 / p.channelScale[0] << 1 / p.channelScale[1] << 1 / p.channelScale[2] << "]";
+    fs << "swap_rb" << (int)p.swapRB << "crop" << (int)p.crop << "crop_fraction" << p.cropFraction;
     fs << "target_layer" << (p.targetLayer.empty() ? std::string("auto") : p.targetLayer);
     fs << "weights" << weightModeName(p.weightMode);
     fs << "max_channels" << p.maxChannels << "skip_spread_fraction" << p.skipSpreadFraction;
     fs << "batch" << p.batchSize;
-    // Not on the command line, recorded all the same: with them the record is the whole Params.
     fs << "score_layer" << (p.scoreLayer.empty() ? std::string("output") : p.scoreLayer);
-    fs << "score_type" << (p.scoreType == cv::xai::SCORE_LOGITS          ? "logits"
-                           : p.scoreType == cv::xai::SCORE_PROBABILITIES ? "probabilities"
-                                                                         : "auto");
+    fs << "score_type" << xai_samples::scoreTypeName(p.scoreType);
+    // Not on the command line, recorded all the same: with them the record is the whole Params.
     fs << "combination" << (p.combination == cv::xai::COMBINE_MAX ? "max" : "sum");
     fs << "mask_space" << (p.maskSpace == cv::xai::MASK_RAW_PIXELS ? "raw-pixels" : "normalized-input");
     if (r.method == Method::Augmented)
@@ -182,40 +185,22 @@ cv::Mat montage(const std::vector<cv::Mat>& pictures, const std::vector<std::str
     return out;
 }
 
-void writeImage(const std::string& path, const cv::Mat& image)
-{
-    bool ok = false;
-    std::string why;
-    try
-    {
-        ok = cv::imwrite(path, image);
-    }
-    catch (const cv::Exception& e)
-    {
-        why = ": " + e.msg;
-    }
-    if (!ok)
-        throw std::runtime_error("cannot write '" + path + "'" + why);
-}
-
 void writeMap16(const std::string& path, const cv::Mat& map)
 {
     cv::Mat map16;
     map.convertTo(map16, CV_16U, 65535.0);  // rounds and saturates
-    writeImage(path, map16);
+    xai_samples::writeImageFile(path, map16);
 }
 
 void writeMapFloat(const std::string& path, const cv::Mat& map)
 {
     CV_Assert(map.type() == CV_32FC1);
-    writeImage(path, map);
+    xai_samples::writeImageFile(path, map);
 }
 
-void writeSummary(const std::string& path, const Options& o, const std::vector<ImageRecord>& images, double totalMs)
+static void writeSummaryTo(cv::FileStorage& fs, const Options& o, int imagesRequested,
+                           const std::vector<ImageRecord>& images, const std::string& stoppedBy, double totalMs)
 {
-    cv::FileStorage fs(path, cv::FileStorage::WRITE | cv::FileStorage::FORMAT_JSON);
-    if (!fs.isOpened())
-        throw std::runtime_error("cannot write '" + path + "'");
     int failed = 0;
     for (const ImageRecord& im : images)
         failed += !im.error.empty();
@@ -226,7 +211,11 @@ void writeSummary(const std::string& path, const Options& o, const std::vector<I
     fs << "sidecar" << o.sidecar << "preset" << o.preset << "labels" << o.labels;
     fs << "method" << methodName(o.method);
     fs << "colormap" << o.colormapName << "alpha" << o.alpha;
-    fs << "images_total" << (int)images.size() << "images_failed" << failed << "total_ms" << totalMs;
+    fs << "images_total" << imagesRequested << "images_done" << (int)images.size() << "images_failed" << failed;
+    fs << "interrupted" << (int)!stoppedBy.empty();
+    if (!stoppedBy.empty())
+        fs << "stopped_by" << stoppedBy;
+    fs << "total_ms" << totalMs;
 
     fs << "images" << "[";
     for (const ImageRecord& im : images)
@@ -236,6 +225,8 @@ void writeSummary(const std::string& path, const Options& o, const std::vector<I
         fs << "status" << (im.error.empty() ? "ok" : "error");
         if (!im.error.empty())
             fs << "error" << im.error;
+        if (!im.warning.empty())
+            fs << "warning" << im.warning;
         fs << "width" << im.size.width << "height" << im.size.height;
         fs << "classes" << "[";
         for (const ClassRecord& c : im.classes)
@@ -253,6 +244,13 @@ void writeSummary(const std::string& path, const Options& o, const std::vector<I
         fs << "}";
     }
     fs << "]";
+}
+
+void writeSummary(const std::string& path, const Options& o, int imagesRequested, const std::vector<ImageRecord>& images,
+                  const std::string& stoppedBy, double totalMs)
+{
+    xai_samples::writeStorageFile(
+        path, [&](cv::FileStorage& fs) { writeSummaryTo(fs, o, imagesRequested, images, stoppedBy, totalMs); });
 }
 
 } // namespace xai_explain

@@ -34,8 +34,9 @@ cv::Mat overlayMap(const cv::Mat& imageBgr, const cv::Mat& map, int colormap, do
 //! Pictures side by side at one height, each with a caption strip above it.
 cv::Mat montage(const std::vector<cv::Mat>& pictures, const std::vector<std::string>& captions);
 
-//! cv::imwrite that throws std::runtime_error when the file cannot be written.
-void writeImage(const std::string& path, const cv::Mat& image);
+// The writers below write a file whole or not at all and throw xai_samples::WriteError, with the
+// reason, when it cannot be written.
+
 //! A [0, 1] CV_32F map as a 16-bit grey PNG: 65535 stands for 1.0.
 void writeMap16(const std::string& path, const cv::Mat& map);
 /** A CV_32F map as a float TIFF: lossless, and cv::imread(path, IMREAD_UNCHANGED) reads it back
@@ -72,13 +73,16 @@ struct ImageRecord
 {
     std::string path, stem;
     std::string error;  //!< empty when the image was explained
+    std::string warning;  //!< what was wrong with an image that was explained all the same
     cv::Size size;
     std::vector<ClassRecord> classes;
 };
 
-//! Writes summary.json: the run's settings, then per image and class every map's figures.
-void writeSummary(const std::string& path, const Options& options, const std::vector<ImageRecord>& images,
-                  double totalMs);
+/** Writes summary.json: the run's settings, then per image done and class every map's figures;
+    `stoppedBy` names the signal that stopped the run before all `imagesRequested` images were done
+    (empty when none did). Whole or not at all: throws xai_samples::WriteError. */
+void writeSummary(const std::string& path, const Options& options, int imagesRequested,
+                  const std::vector<ImageRecord>& images, const std::string& stoppedBy, double totalMs);
 
 } // namespace xai_explain
 

@@ -8,17 +8,23 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 
 #include <opencv2/core/utils/logger.hpp>
 #include <opencv2/imgcodecs.hpp>
 
+#include "../common/cli_files.hpp"
+#include "../common/cli_plan.hpp"
+#include "../common/cli_progress.hpp"
+#include "../common/cli_signals.hpp"
 #include "inputs.hpp"
 #include "model.hpp"
 #include "outputs.hpp"
-#include "progress.hpp"
 
 namespace fs = std::filesystem;
+using xai_samples::Progress;
+using xai_samples::writeImageFile;
 
 namespace xai_explain {
 namespace {
@@ -67,25 +73,32 @@ class Run
 {
 public:
     Run(const Options& o, const std::vector<ImageItem>& images, cv::dnn::Net& net)
-        : o_(o), images_(images), labels_(o.labels.empty() ? std::vector<std::string>() : readLabels(o.labels)),
+        : o_(o), images_(images), net_(net), labels_(o.labels.empty() ? std::vector<std::string>() : readLabels(o.labels)),
           classes_(o.classes, labels_), explainers_(createExplainers(net, o)),
-          progress_(Progress::styleFor(o.quiet), (int)images.size())
+          progress_("xai_explain", Progress::styleFor(o.quiet), (int)images.size())
     {
         for (Explainer& e : explainers_)
-            e.cam->setProgressCallback([this](int done, int total) { return progress_.onForward(done, total); });
-        checkClassCount(net);
+            e.cam->setProgressCallback([this](int done, int total) {
+                progress_.onForward(done, total);
+                return xai_samples::stopSignal() == 0;  // Ctrl-C cancels the running explanation
+            });
+        checkModel();
     }
 
     //! Explains every image; returns the exit code.
     int operator()()
     {
         const Clock::time_point start = Clock::now();
+        // A summary left by an earlier run in this folder would describe files this run replaces.
+        const std::string summary = outputPath("summary.json");
+        std::error_code ec;
+        fs::remove(summary, ec);
         std::vector<ImageRecord> records;
         int failed = 0;
         std::vector<double> costs;
         for (const Explainer& e : explainers_)
             costs.push_back(e.cost);
-        for (size_t i = 0; i < images_.size(); i++)
+        for (size_t i = 0; i < images_.size() && !xai_samples::stopSignal(); i++)
         {
             ImageRecord rec;
             rec.path = images_[i].path;
@@ -108,10 +121,16 @@ public:
             {
                 rec.error = e.what();
             }
+            if (xai_samples::stopSignal())
+            {
+                removeWritten();  // stopped in the middle of this image: it is not part of the run
+                break;
+            }
             if (!rec.error.empty())
             {
                 failed++;
                 rec.classes.clear();
+                removeWritten();  // the summary lists no file of a failed image
                 progress_.message("xai_explain: error: " + rec.path + ": " + rec.error);
             }
             progress_.endImage();
@@ -119,8 +138,23 @@ public:
         }
         progress_.finish();
 
-        const std::string summary = (fs::path(o_.outputDir) / "summary.json").string();
-        writeSummary(summary, o_, records, millisecondsSince(start));
+        const std::string stoppedBy = xai_samples::stopSignal() ? xai_samples::stopSignalName() : std::string();
+        try
+        {
+            writeSummary(summary, o_, (int)images_.size(), records, stoppedBy, millisecondsSince(start));
+        }
+        catch (const xai_samples::WriteError& e)
+        {
+            progress_.message(std::string("xai_explain: error: ") + e.what());
+            return stoppedBy.empty() ? 1 : xai_samples::stopExitCode();
+        }
+        if (!stoppedBy.empty())
+        {
+            progress_.message("xai_explain: stopped by " + stoppedBy + " after " + std::to_string(records.size()) +
+                              " of " + xai_samples::counted((long long)images_.size(), "image") + "; " + summary +
+                              " lists what was done");
+            return xai_samples::stopExitCode();
+        }
         if (!o_.quiet)
         {
             const cv::xai::ScoreCAM& cam = *explainers_.front().cam;
@@ -132,16 +166,50 @@ public:
     }
 
 private:
-    //! With a fixed input size, a wrong --class id or an unrunnable model is found before the first image.
-    void checkClassCount(cv::dnn::Net& net)
+    /** With a fixed input size, a wrong --class id, an input too small or an unrunnable model is found
+        before the first image, and so are the channels of the model's images. */
+    void checkModel()
     {
+        channels_ = o_.channels ? o_.channels : 3;
         if (o_.params.scoreCam.inputSize.empty())
             return;  // the image's own size: the first image will tell
-        const int numClasses = probeClassCount(net, o_);
+        const ModelProbe probe = probeModel(net_, o_);
+        channels_ = probe.channels;
+        const int numClasses = probe.numClasses;
         classes_.checkClassCount(numClasses);
         if (!labels_.empty() && (int)labels_.size() != numClasses)
             progress_.message("xai_explain: warning: " + std::to_string(labels_.size()) + " labels in '" + o_.labels +
                               "' for " + std::to_string(numClasses) + " classes");
+        if (!o_.quiet)
+            announceLongRun();
+    }
+
+    //! A run of many hours (-n 100000) says so before it starts, with how to make it shorter.
+    void announceLongRun()
+    {
+        const cv::xai::ScoreCAM::Params& p = o_.params.scoreCam;
+        const cv::dnn::MatShape input = {1, channels_, p.inputSize.height, p.inputSize.width};
+        const int channels = xai_samples::explainedChannels(net_, p, input);
+        if (channels <= 0)
+            return;
+        long long perImage = 0;
+        std::string parts;
+        for (const Explainer& e : explainers_)
+        {
+            const int views = e.method == Method::Augmented ? o_.params.augmentation.numAugmentations : 1;
+            const long long n = xai_samples::explanationForwards(channels, p, views);
+            perImage += n;
+            parts += (parts.empty() ? "" : ", ") + std::string(e.title) + " " + xai_samples::grouped(n);
+        }
+        const long long forwards = perImage * (long long)images_.size();
+        const double seconds = (double)forwards * p.batchSize * xai_samples::singleForwardSeconds(net_, p, input);
+        if (seconds < xai_samples::kLongRunSeconds)
+            return;
+        progress_.message("xai_explain: this run needs up to " + xai_samples::grouped(forwards) + " forwards of " +
+                          std::to_string(p.batchSize) + " images (" + parts + " per image, " +
+                          xai_samples::counted((long long)images_.size(), "image") + "): about " + xai_samples::roughDuration(seconds) +
+                          " from one timed forward. Ctrl-C stops it cleanly; fewer --augmentations, --max-channels "
+                          "or --method score-cam make it shorter");
     }
 
     std::string labelOf(int id) const
@@ -149,11 +217,31 @@ private:
         return id >= 0 && id < (int)labels_.size() ? labels_[id] : std::string();
     }
 
+    //! Writes one output file of the current image, whole or not at all.
+    void write(const std::string& file, const std::function<void(const std::string&)>& writer)
+    {
+        const std::string path = outputPath(file);
+        writer(path);
+        written_.push_back(path);
+    }
+
+    void removeWritten()
+    {
+        std::error_code ec;
+        for (const std::string& path : written_)
+            fs::remove(path, ec);
+        written_.clear();
+    }
+
     void explainImage(ImageRecord& rec)
     {
-        const cv::Mat image = cv::imread(rec.path, cv::IMREAD_COLOR);
-        if (image.empty())
-            throw std::runtime_error("cannot read the image (missing, unreadable or not an image format)");
+        written_.clear();
+        const cv::Mat input = readImage(rec.path, channels_ == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR, rec.warning);
+        cv::Mat image = input;  // what the overlays are drawn on
+        if (input.channels() == 1)
+            cv::cvtColor(input, image, cv::COLOR_GRAY2BGR);
+        if (!rec.warning.empty())
+            progress_.message("xai_explain: warning: " + rec.path + ": " + rec.warning);
         rec.size = image.size();
 
         std::vector<int> ids;           // the distinct classes, in the order asked
@@ -167,13 +255,16 @@ private:
             const Clock::time_point start = Clock::now();
             try
             {
-                ex.cam->compute(image, classes_.libraryIds(), maps);
+                ex.cam->compute(input, classes_.libraryIds(), maps);
             }
             catch (const cv::Exception& e)
             {
                 // Every image has the same classes: an id out of range is the command's fault.
                 if (e.code == cv::Error::StsOutOfRange)
+                {
+                    classes_.checkClassCount(probeModel(net_, o_, input.size()).numClasses);
                     throw UsageError("--class: " + messageOf(e));
+                }
                 throw;
             }
             const double ms = millisecondsSince(start);
@@ -217,9 +308,10 @@ private:
                     r.map16File = base + "_map.png";
                     r.mapFloatFile = base + "_map.tiff";
                     overlays[c].push_back(overlayMap(image, fused[k], o_.colormap, o_.alpha));
-                    writeImage(outputPath(r.overlayFile), overlays[c].back());
-                    writeMap16(outputPath(r.map16File), fused[k]);
-                    writeMapFloat(outputPath(r.mapFloatFile), fused[k]);
+                    const cv::Mat& map = fused[k];
+                    write(r.overlayFile, [&](const std::string& path) { writeImageFile(path, overlays[c].back()); });
+                    write(r.map16File, [&](const std::string& path) { writeMap16(path, map); });
+                    write(r.mapFloatFile, [&](const std::string& path) { writeMapFloat(path, map); });
                     rec.classes[c].maps.push_back(r);
                 }
             };
@@ -259,17 +351,21 @@ private:
             captions.push_back(caption);
         }
         c.montageFile = rec.stem + "_" + classTag(c.id, c.name) + "_montage.png";
-        writeImage(outputPath(c.montageFile), montage(pictures, captions));
+        const cv::Mat picture = montage(pictures, captions);
+        write(c.montageFile, [&](const std::string& path) { writeImageFile(path, picture); });
     }
 
     std::string outputPath(const std::string& file) const { return (fs::path(o_.outputDir) / file).string(); }
 
     const Options& o_;
     const std::vector<ImageItem>& images_;
+    cv::dnn::Net net_;  // a handle to the explainers' net
+    int channels_ = 3;  // of the images the model takes
     std::vector<std::string> labels_;
     ClassRequest classes_;  // before the explainers: a misspelt class name fails fast
     std::vector<Explainer> explainers_;
     Progress progress_;
+    std::vector<std::string> written_;  //!< files of the current image, removed if it fails
 };
 
 } // namespace
@@ -284,11 +380,13 @@ int run(const Options& o)
     {
         // Without --size the net has no input size to infer shapes from: a common classifier's.
         const cv::Size size = o.params.scoreCam.inputSize.empty() ? cv::Size(224, 224) : o.params.scoreCam.inputSize;
-        printLayers(net, size, std::cout);
+        printLayers(net, size, o.channels ? o.channels : probeModel(net, o, size).channels, std::cout);
         return 0;
     }
-    checkLayerName(net, o.params.scoreCam.targetLayer);
-    const std::vector<ImageItem> images = collectImages(o.images);
+    checkLayerName(net, o.params.scoreCam.targetLayer, "--layer");
+    checkLayerName(net, o.params.scoreCam.scoreLayer, "--score-layer");
+    const std::vector<ImageItem> images =
+        collectImages(o.images, [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); });
 
     std::error_code ec;
     fs::create_directories(o.outputDir, ec);
@@ -296,6 +394,7 @@ int run(const Options& o)
         throw UsageError("cannot create the output folder '" + o.outputDir + "'");
 
     Run job(o, images, net);
+    xai_samples::catchStopSignals();  // from here on, Ctrl-C stops cleanly between files
     return job();
 }
 

@@ -123,9 +123,10 @@ public:
     //! Writes image i (any type InputGeometry::toFrame accepts) into the Mat; called for i = 0, 1, ... in order.
     typedef std::function<void(int i, Mat& image)> ImageMaker;
 
-    ProbabilityScorer(const dnn::Net& net, const ScoreCAM::Params& pre, int batchSize)
+    ProbabilityScorer(const dnn::Net& net, const ScoreCAM::Params& pre, int batchSize,
+                      const ProgressCallback& progress = ProgressCallback(), const char* function = "")
         : net_(net), guard_(net), geometry_(pre), scoreType_(pre.scoreType), decided_(false), probabilities_(false),
-          batch_(batchSize)
+          batch_(batchSize), progress_(progress), function_(function)
     {
         if (net_.empty())
             CV_Error(Error::StsBadArg, "the net is empty: load a model with cv::dnn::readNet first");
@@ -161,6 +162,10 @@ public:
             CV_CheckEQ(scores.cols, probs.cols, "the number of classes changed between forwards");
             scores.copyTo(probs.rowRange(first, first + used));
             first += used;
+            const int total = forwards_ + (count - first + batch_ - 1) / batch_;
+            if (progress_ && !progress_(forwards_, total))
+                CV_Error(Error::StsError, cv::format("%s: cancelled by the progress callback after %d of %d forwards",
+                                                     function_, forwards_, total));
         }
         return probabilities_ ? probs : softmaxRows(probs);
     }
@@ -192,6 +197,7 @@ private:
         {
             net_.setInput(blob_);
             net_.forward(outs, std::vector<String>(1, scoreLayer_));
+            forwards_++;
         }
         catch (const cv::Exception& e)
         {
@@ -241,6 +247,9 @@ private:
     bool decided_;
     bool probabilities_;
     int batch_;
+    ProgressCallback progress_;
+    const char* function_;
+    int forwards_ = 0;
     Mat blob_;
     std::vector<Mat> planes_;
 };
@@ -363,7 +372,7 @@ static double perturbationCurve(bool deletion, const dnn::Net& net, const ScoreC
         }
         out = current;
     };
-    ProbabilityScorer scorer(net, pre, params.batchSize);
+    ProbabilityScorer scorer(net, pre, params.batchSize, params.progress, fn);
     const Mat probs = scorer.score(steps + 1, make);
     const int c = resolveClass(classId, probs, deletion ? 0 : steps, fn);
     Mat values;

@@ -128,6 +128,50 @@ TEST(XAI_Metrics, steps_split_the_pixels_by_rounding)
         EXPECT_NEAR(sigmoid(kGain * (64 - removed[i]) / 64.0), curve.at<double>(i), 1e-6) << "step " << i;
 }
 
+TEST(XAI_Metrics, curves_report_progress_and_can_be_cancelled)
+{
+    const Mat image = objectImage();
+    const Mat map = boxMap(image.size(), kObject, 1.f, 0.f);
+    PerturbationParams pp;
+    pp.steps = 10;     // 11 images
+    pp.batchSize = 4;  // in 3 forwards
+    std::vector<std::pair<int, int> > calls;
+    pp.progress = [&](int done, int total) {
+        calls.push_back(std::make_pair(done, total));
+        return true;
+    };
+    Mat curve, reference;
+    const double auc = deletionCurve(makeLinearNet(), linearParams(), image, map, 0, curve, pp);
+    ASSERT_EQ(3u, calls.size());
+    for (int i = 0; i < 3; i++)
+    {
+        EXPECT_EQ(i + 1, calls[i].first);
+        EXPECT_EQ(3, calls[i].second);
+    }
+    PerturbationParams silent = pp;
+    silent.progress = ProgressCallback();
+    EXPECT_EQ(auc, deletionCurve(makeLinearNet(), linearParams(), image, map, 0, reference, silent));
+    EXPECT_EQ(0, maxAbsDiff(curve, reference));
+
+    // Returning false stops the curve after that forward, with StsError.
+    calls.clear();
+    pp.progress = [&](int done, int total) {
+        calls.push_back(std::make_pair(done, total));
+        return false;
+    };
+    try
+    {
+        insertionCurve(makeLinearNet(), linearParams(), image, map, 0, curve, pp);
+        ADD_FAILURE() << "a cancelled curve must throw";
+    }
+    catch (const cv::Exception& e)
+    {
+        EXPECT_EQ(Error::StsError, e.code);
+        EXPECT_NE(std::string::npos, e.msg.find("insertionCurve: cancelled")) << e.msg;
+    }
+    EXPECT_EQ(1u, calls.size());
+}
+
 TEST(XAI_Metrics, perfect_map_beats_uniform_beats_inverted)
 {
     const Mat image = objectImage();

@@ -49,6 +49,11 @@ struct CV_EXPORTS_W_SIMPLE PerturbationParams
         batch is padded), so the net is set up once; a net that refuses batches is run one image at
         a time after one warning. */
     CV_PROP_RW int batchSize;
+    /** Progress report of deletionCurve() and insertionCurve(), as ScoreCAM::setProgressCallback():
+        called after every network forward with the forwards done and the forwards the curve needs
+        (steps + 1 images in batches of batchSize); returning false cancels the call, which then
+        throws a cv::Exception with code cv::Error::StsError. Empty (the default): no report. */
+    ProgressCallback progress;
 };
 
 /** @brief Class scores of the original and of the saliency-masked image (Average Drop and Increase

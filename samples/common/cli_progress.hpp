@@ -2,17 +2,17 @@
 // It is subject to the license terms in the LICENSE file found in the top-level directory
 // of this distribution and at http://opencv.org/license.html.
 
-// xai_explain: progress on stderr, a redrawn bar on a terminal and a plain line now and then
-// in a log, fed by cv::xai::ScoreCAM's progress callback.
+// The command-line programs' progress on stderr: a redrawn bar on a terminal and a plain line now
+// and then in a log, fed by the progress callbacks of cv::xai.
 
-#ifndef XAI_EXPLAIN_PROGRESS_HPP
-#define XAI_EXPLAIN_PROGRESS_HPP
+#ifndef XAI_SAMPLES_CLI_PROGRESS_HPP
+#define XAI_SAMPLES_CLI_PROGRESS_HPP
 
 #include <chrono>
 #include <string>
 #include <vector>
 
-namespace xai_explain {
+namespace xai_samples {
 
 class Progress
 {
@@ -22,10 +22,12 @@ public:
     //! Off when quiet, a bar when stderr is a terminal, lines otherwise (a log, a pipe, a test).
     static Style styleFor(bool quiet);
 
-    Progress(Style style, int imageCount);
+    //! `program` starts the plain lines ("xai_explain: 40%  2/5 images ...").
+    Progress(const std::string& program, Style style, int imageCount);
 
-    /** An image starts. Its methods run one after another; their relative costs (in forwards:
-        Augmented Score-CAM costs about as many Score-CAMs as it has views) weigh the time left. */
+    /** An image starts. Its methods (or phases) run one after another; their relative costs (in
+        forwards: Augmented Score-CAM costs about as many Score-CAMs as it has views) weigh the time
+        left. */
     void beginImage(int index, const std::string& name, const std::vector<double>& methodCosts);
     void beginMethod(int method, const std::string& label);
     //! The library's callback: forwards done so far of the total of the running method.
@@ -44,6 +46,7 @@ private:
     double fractionDone() const;
     double elapsedSeconds() const;
 
+    std::string program_;
     Style style_;
     int imageCount_;
     int image_ = 0, imagesDone_ = 0;
@@ -57,6 +60,6 @@ private:
     bool barOnScreen_ = false;
 };
 
-} // namespace xai_explain
+} // namespace xai_samples
 
-#endif // XAI_EXPLAIN_PROGRESS_HPP
+#endif // XAI_SAMPLES_CLI_PROGRESS_HPP

@@ -2,7 +2,7 @@
 // It is subject to the license terms in the LICENSE file found in the top-level directory
 // of this distribution and at http://opencv.org/license.html.
 
-#include "progress.hpp"
+#include "cli_progress.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -15,7 +15,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-namespace xai_explain {
+namespace xai_samples {
 namespace {
 
 // A bar redrawn more often than this only costs time; a log line more often is noise.
@@ -55,8 +55,8 @@ Progress::Style Progress::styleFor(bool quiet)
     return isatty(STDERR_FILENO) && !dumb ? Style::Bar : Style::Lines;
 }
 
-Progress::Progress(Style style, int imageCount)
-    : style_(style), imageCount_(std::max(1, imageCount)), start_(Clock::now()), lastShown_(start_)
+Progress::Progress(const std::string& program, Style style, int imageCount)
+    : program_(program), style_(style), imageCount_(std::max(1, imageCount)), start_(Clock::now()), lastShown_(start_)
 {
 }
 
@@ -146,7 +146,7 @@ std::string Progress::statusLine(int width) const
         s << '[' << std::string(filled, '#') << std::string(kBarWidth - filled, '.') << "] ";
     }
     else
-        s << "xai_explain: ";
+        s << program_ << ": ";
     s << (int)(f * 100) << "%  " << imagesDone_ << "/" << imageCount_ << " images  ";
     if (f >= 1)
         s << formatDuration(elapsed) << " total";
@@ -187,4 +187,4 @@ void Progress::show(bool force)
     std::fflush(stderr);
 }
 
-} // namespace xai_explain
+} // namespace xai_samples
