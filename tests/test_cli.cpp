@@ -241,6 +241,9 @@ TEST(XAI_Explain, bad_usage_is_one_line_and_exit_code_2)
         {"--backend openvino", "--backend openvino: the backend is unknown to this OpenCV build"},
         {"--target vulkan", "--target vulkan (it runs on the vulkan backend): the backend is unknown"},
         {"--channels 2", "--channels 2"},
+        // Boost's own placeholders in the user's words once made the message loop forever (fuzz finding cli-1).
+        {"-no%value%", "the argument ('o%value%') for option '--augmentations' is invalid"},
+        {"--batch %value%", "the argument ('%value%') for option '--batch' is invalid"},
     };
     for (const auto& c : cases)
     {
