@@ -160,7 +160,10 @@ public:
             Measured on 2 CPU cores (docs/benchmark.md): on the project's default model batches of
             8 and 16 were the fastest (within 8 %; larger ones pad the last batch more), on a
             ResNet-18-sized net 16 and 32 (within 5 %), and memory grows linearly with the batch,
-            hence the default 16. GPUs usually want larger batches. */
+            hence the default 16. The default is the same on CUDA targets: no GPU could be
+            measured for this project yet (scripts/gpu-check.sh times batches of 16 to 128 on
+            CUDA and CUDA_FP16 and docs/benchmark.md, "On a GPU", says what it found); GPUs
+            usually gain from larger batches, so set it when explaining on a GPU. */
         CV_PROP_RW int batchSize;
 
         /** Preferable backend (cv::dnn::Backend) applied to the net by create(); -1 leaves the net
