@@ -112,7 +112,7 @@ tests_rc=$?
 grep -F '[ MEASURE  ]' "$out/tests.log" > "$out/cross_target.txt"
 grep -E '^\[  (PASSED|FAILED|SKIPPED) +\]|^\[==========\] [0-9]+ tests' "$out/tests.log" | head -n 20
 gpu=1
-if grep -q 'XAI_CUDA.score_cam_maps_match_cpu' "$out/tests.log" && grep -A2 '^\[ RUN      \] XAI_CUDA.score_cam' "$out/tests.log" | grep -q 'Skipped'; then
+if grep -q 'XAI_CUDA.score_cam_maps_match_cpu' "$out/tests.log" && grep -A2 '^\[ RUN      \] XAI_CUDA.score_cam' "$out/tests.log" | grep 'Skipped' >/dev/null; then
   gpu=0
   say "NO USABLE CUDA DEVICE: $(grep -A2 '^\[ RUN      \] XAI_CUDA.score_cam' "$out/tests.log" | sed -n 3p)"
 fi

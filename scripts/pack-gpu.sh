@@ -33,7 +33,7 @@ for f in bin/opencv_test_xai bin/xai_benchmark; do
 done
 opencv_dir=$(sed -n 's/^OpenCV_DIR:[A-Z]*=//p' "$build/CMakeCache.txt")
 readelf -d "$build/bin/opencv_test_xai" >/dev/null || die "readelf (binutils) is needed"
-if ! ldd "$build/bin/opencv_test_xai" | grep -q 'libcudnn'; then
+if ! ldd "$build/bin/opencv_test_xai" | grep 'libcudnn' >/dev/null; then  # not -q: ldd killed by SIGPIPE fails the pipeline (pipefail)
   echo "pack-gpu: warning: $build links an OpenCV without cuDNN ($opencv_dir): the CUDA tests will skip" >&2
 fi
 
