@@ -325,8 +325,9 @@ static int runBenchmark(int argc, char** argv)
         ("size", po::value(&size), "input size WxH of a model given as a file (default 224x224)")
         ("repeats", po::value(&repeats)->default_value(3), "timed repeats after one warm-up (median reported)")
         ("threads", po::value(&threads)->default_value(0), "OpenCV threads (cv::setNumThreads); 0: OpenCV's default")
-        ("fusion", po::value(&fusion)->default_value("mean"), "fusion of the augmented views: mean, max or "
-                                                                "super-resolution")
+        ("fusion", po::value(&fusion)->default_value(xai_samples::nameOf(cv::xai::AugmentedScoreCAM::Params().fusion,
+                                                                            xai_samples::fusionChoices())),
+         "fusion of the augmented views: super-resolution, mean or max")
         ("fusion-only", "time the fusion alone on synthetic views (--augmentations views of a --grid grid in a "
                         "--size frame; default 100 views of 14x14 in 224x224) instead of explanations")
         ("grid", po::value(&grid)->default_value("14x14"), "the layer's grid of --fusion-only")
@@ -371,7 +372,7 @@ static int runBenchmark(int argc, char** argv)
         f.views = vm["augmentations"].defaulted() ? f.views : views;
         f.grid = xai_samples::parseSize(grid);
         f.frame = size.empty() ? f.frame : xai_samples::parseSize(size);
-        f.fusion = fusionMethod == cv::xai::FUSION_MEAN && vm["fusion"].defaulted() ? f.fusion : fusionMethod;
+        f.fusion = fusionMethod;
         f.superResolution = superResolution;
         f.augmentation.latticeSize = augmentation.latticeSize;
         f.repeats = repeats;

@@ -15,7 +15,7 @@
 namespace cv {
 namespace xai {
 
-AugmentedScoreCAM::Params::Params() : scoreCam(), augmentation(), fusion(FUSION_MEAN), superResolution() {}
+AugmentedScoreCAM::Params::Params() : scoreCam(), augmentation(), fusion(FUSION_SUPER_RESOLUTION), superResolution() {}
 
 AugmentedScoreCAM::AugmentedScoreCAM() {}
 AugmentedScoreCAM::~AugmentedScoreCAM() {}

@@ -27,6 +27,7 @@ Ptr<ScoreCAM> ScoreCAM::create(const dnn::Net& net, const ScoreCAM::Params& para
     AugmentedScoreCAM::Params p;
     p.scoreCam = params;
     p.augmentation.numAugmentations = 1;
+    p.fusion = FUSION_MEAN;  // the identity view's map upsampled, as Score-CAM defines it
     return makeExplainer(net, p);
 }
 

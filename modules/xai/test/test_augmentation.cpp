@@ -197,6 +197,7 @@ TEST(XAI_AugmentedScoreCAM, rotated_view_maps_back_onto_the_original)
     p.augmentation.numAugmentations = 6;
     p.augmentation.maxShift = 0;
     p.augmentation.maxAngle = 0;
+    p.fusion = xai::FUSION_MEAN;  // identical views then fuse to exactly Score-CAM's map
     Mat still, turned;
     xai::AugmentedScoreCAM::create(brightnessNet(), p)->compute(image, 0, still);
     p.augmentation.maxAngle = 90;
@@ -320,6 +321,7 @@ TEST(XAI_AugmentedScoreCAM, each_view_is_scored_with_its_own_activations)
     const Mat image = randomImage(Size(32, 32), 12);
     xai::AugmentedScoreCAM::Params p = tinyAugmentedParams(1);
     p.scoreCam.inputSize = Size(32, 32);
+    p.fusion = xai::FUSION_MEAN;  // leaves unseen pixels at 0 (super-resolution fills them in smoothly)
     Ptr<xai::AugmentedScoreCAM> asc = xai::AugmentedScoreCAM::create(makeTinyNet(spec), p);
     std::vector<Mat> shifted(1, Mat(Matx23d(1, 0, 4, 0, 1, 0)));
     asc->setWarps(shifted);
@@ -362,12 +364,20 @@ TEST(XAI_AugmentedScoreCAM, fused_map_of_many_views_stays_close_to_score_cam)
     p.scoreCam.inputSize = Size(64, 64);
     p.augmentation.maxAngle = 10;
     p.augmentation.maxShift = 0.05;
-    Mat fused, plain;
-    xai::AugmentedScoreCAM::create(makeTinyNet(spec), p)->compute(image, 0, fused);
+    Mat plain;
     xai::ScoreCAM::create(makeTinyNet(spec), p.scoreCam)->compute(image, 0, plain);
-    const double r = pearson(fused, plain);
-    EXPECT_GT(r, 0.8);
-    EXPECT_LT(r, 1.0 - 1e-6);
+    // Super-resolution puts back detail the random net's 8x8 grid holds below its stride, so it
+    // moves further from the upsampled map (measured r = 0.744 against 0.8+ for mean fusion).
+    const struct { int fusion; double minR; } cases[] = {{xai::FUSION_MEAN, 0.8}, {xai::FUSION_SUPER_RESOLUTION, 0.7}};
+    for (const auto& c : cases)
+    {
+        p.fusion = c.fusion;
+        Mat fused;
+        xai::AugmentedScoreCAM::create(makeTinyNet(spec), p)->compute(image, 0, fused);
+        const double r = pearson(fused, plain);
+        EXPECT_GT(r, c.minR) << "fusion " << c.fusion;
+        EXPECT_LT(r, 1.0 - 1e-6) << "fusion " << c.fusion;
+    }
 }
 
 }} // namespace

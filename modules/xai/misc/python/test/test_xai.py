@@ -12,7 +12,7 @@ class xai_test(NewOpenCVTests):
 
     def test_params_defaults(self):
         p = cv.xai.AugmentedScoreCAM.Params()
-        self.assertEqual(p.fusion, cv.xai.FUSION_MEAN)
+        self.assertEqual(p.fusion, cv.xai.FUSION_SUPER_RESOLUTION)
         self.assertEqual(p.augmentation.numAugmentations, 16)
         s = cv.xai.ScoreCAM.Params()
         self.assertEqual(s.batchSize, 16)
