@@ -82,6 +82,65 @@ static bool isCopyOf(const Mat& output, const Mat& input)
     return cv::norm(output.reshape(1, 1), input.reshape(1, 1), NORM_INF) == 0.0;
 }
 
+//! The 2-D window of a convolution or pooling layer with explicit padding; false for any other layer.
+static bool windowOf(const Ptr<dnn::Layer>& layer, std::vector<size_t>& kernel, std::vector<size_t>& dilation,
+                     std::vector<size_t>& padBegin, std::vector<size_t>& padEnd)
+{
+    if (layer->type == "Convolution")
+    {
+        Ptr<dnn::BaseConvolutionLayer> c = layer.dynamicCast<dnn::BaseConvolutionLayer>();
+        if (!c || (!c->padMode.empty() && c->padMode != "VALID"))
+            return false;
+        kernel = c->kernel_size, dilation = c->dilations, padBegin = c->pads_begin, padEnd = c->pads_end;
+    }
+    else if (layer->type == "Pooling")
+    {
+        Ptr<dnn::PoolingLayer> p = layer.dynamicCast<dnn::PoolingLayer>();
+        if (!p || p->globalPooling || (!p->padMode.empty() && p->padMode != "VALID"))
+            return false;
+        kernel = p->kernel_size, dilation.clear(), padBegin = p->pads_begin, padEnd = p->pads_end;
+    }
+    else
+        return false;
+    return kernel.size() == 2 && padBegin.size() == 2 && padEnd.size() == 2 &&
+           (dilation.empty() || dilation.size() == 2);
+}
+
+/** OpenCV 4.6 runs a convolution or pooling whose window is larger than its padded input (a
+    1-pixel-wide image through a 6x6 convolution) into an allocation of exabytes or a loop of hours
+    instead of an error: such an input is refused before the forward. */
+static void checkWindowsFit(const dnn::Net& net, const std::vector<int>& shape)
+{
+    std::vector<int> ids;
+    std::vector<std::vector<dnn::MatShape> > in, out;
+    try
+    {
+        net.getLayersShapes(dnn::MatShape(shape), ids, in, out);
+    }
+    catch (const cv::Exception&)
+    {
+        return; // the forward says what is wrong
+    }
+    for (size_t i = 0; i < ids.size() && i < in.size(); i++)
+    {
+        std::vector<size_t> kernel, dilation, padBegin, padEnd;
+        const Ptr<dnn::Layer> layer = net.getLayer(ids[i]);
+        if (in[i].empty() || in[i][0].size() != 4 || !windowOf(layer, kernel, dilation, padBegin, padEnd))
+            continue;
+        for (int a = 0; a < 2; a++)
+        {
+            const long long size = in[i][0][2 + a];
+            const long long extent = (long long)(dilation.empty() ? 1 : dilation[a]) * ((long long)kernel[a] - 1) + 1;
+            if (size + (long long)padBegin[a] + (long long)padEnd[a] < extent)
+                CV_Error(Error::StsBadArg,
+                         cv::format("the net does not run on a %d x %d x %d x %d input: layer '%s' gets a %d x %d "
+                                    "input, smaller than its %d x %d window: check Params::inputSize",
+                                    shape[0], shape[1], shape[2], shape[3], layer->name.c_str(), in[i][0][2],
+                                    in[i][0][3], (int)kernel[0], (int)kernel[1]));
+        }
+    }
+}
+
 NetProbe probeNet(dnn::Net& net, const String& requestedTarget, const String& scoreLayer,
                   const std::vector<int>& inputShape)
 {
@@ -105,6 +164,7 @@ NetProbe probeNet(dnn::Net& net, const String& requestedTarget, const String& sc
     Mat input(4, &shape[0], CV_32F);
     RNG rng(0x58414921); // any fixed seed: a random input cannot be mistaken for a layer's own output
     rng.fill(input, RNG::UNIFORM, -1.0, 1.0);
+    checkWindowsFit(net, shape);
     std::vector<Mat> outs;
     try
     {

@@ -69,6 +69,31 @@ TEST(XAI_BadInput, net_without_spatial_layer)
     expectError([&]() { asc->compute(randomImage(Size(8, 8), 1), 0, map); }, "the net has no layer to explain");
 }
 
+TEST(XAI_BadInput, input_smaller_than_a_window)
+{
+    // OpenCV 4.6 ran a 5x5 stride-5 convolution on a 1-pixel-wide input into a loop of hours, and on
+    // a 1x1 input into an allocation of exabytes (fuzz finding params-2): refused before any forward.
+    TinyNetSpec spec;
+    spec.inputChannels = 1;
+    spec.stride = 5;
+    xai::AugmentedScoreCAM::Params p = validParams();
+    p.scoreCam.inputSize = Size();  // the image's own size
+    const struct { Size size; const char* words; } cases[] = {
+        {Size(1, 6), "layer 'conv1' gets a 6 x 1 input, smaller than its 5 x 5 window"},  // hung
+        {Size(1, 1), "the net does not run on a 1 x 1 x 1 x 1 input"},  // OpenCV's shape check
+        {Size(4, 40), "the net does not run on a 1 x 1 x 40 x 4 input"}};
+    for (const auto& c : cases)
+    {
+        SCOPED_TRACE(cv::format("%d x %d", c.size.width, c.size.height));
+        Mat grey;
+        cvtColor(randomImage(c.size, 1), grey, COLOR_BGR2GRAY);
+        expectError([&]() { computeWith(p, grey, 0, spec); }, c.words);
+    }
+    Mat grey;
+    cvtColor(randomImage(Size(10, 10), 1), grey, COLOR_BGR2GRAY);
+    computeWith(p, grey, 0, spec);  // two windows a side run
+}
+
 TEST(XAI_BadInput, class_ids)
 {
     const Mat image = randomImage(Size(32, 24), 1);
