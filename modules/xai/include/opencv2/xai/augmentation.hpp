@@ -44,7 +44,9 @@ struct CV_EXPORTS_W_SIMPLE AugmentationParams
         (view 0, the identity, has offset 0; views beyond k x k go round the lattice again).
         Rotation, scale and flip are still drawn from their ranges (maxAngle 0: pure shifts);
         maxShift is not used. Meant for FUSION_SUPER_RESOLUTION, which gains most from views whose
-        grids fall between each other's cells. */
+        grids fall between each other's cells: 4 with 16 views was the best setting measured on the
+        project's models (docs/quality.md). Not the default: generateWarps() needs the grid's size
+        for it, which only an explainer knows. */
     CV_PROP_RW int latticeSize;
 };
 
