@@ -180,6 +180,7 @@ private:
             if (slot != 0)
                 CV_Error(Error::StsBadArg, "images of one batch reach the net at different sizes: set "
                          "Params::inputSize so that every image is resized to the network input");
+            checkWindowsFit(net_, std::vector<int>(sz, sz + 4));
             blob_.create(4, sz, CV_32F);
             blob_.setTo(Scalar::all(0));
         }

@@ -106,10 +106,7 @@ static bool windowOf(const Ptr<dnn::Layer>& layer, std::vector<size_t>& kernel, 
            (dilation.empty() || dilation.size() == 2);
 }
 
-/** OpenCV 4.6 runs a convolution or pooling whose window is larger than its padded input (a
-    1-pixel-wide image through a 6x6 convolution) into an allocation of exabytes or a loop of hours
-    instead of an error: such an input is refused before the forward. */
-static void checkWindowsFit(const dnn::Net& net, const std::vector<int>& shape)
+void checkWindowsFit(const dnn::Net& net, const std::vector<int>& shape)
 {
     std::vector<int> ids;
     std::vector<std::vector<dnn::MatShape> > in, out;

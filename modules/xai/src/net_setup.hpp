@@ -15,6 +15,12 @@ namespace xai {
     alone. Returns the pair in effect through the arguments. */
 void applyBackend(dnn::Net& net, int& backend, int& target);
 
+/** Throws unless every convolution and pooling window fits its padded input for an input of this
+    N x C x H x W shape: OpenCV 4.6 runs a window larger than its input (a 1-pixel-wide image through
+    a 6x6 convolution) into an allocation of exabytes or a loop of hours instead of an error. Every
+    first forward at a new shape calls it (probeNet, the metrics' scorer). */
+void checkWindowsFit(const dnn::Net& net, const std::vector<int>& shape);
+
 //! What a probe forward of one input shape tells about the net.
 struct NetProbe
 {

@@ -72,6 +72,20 @@ Mat boxMap(Size size, const Rect& box, float inside, float outside)
 
 // ---- curves ----
 
+TEST(XAI_Metrics, input_smaller_than_a_window_is_refused)
+{
+    // The metrics forward images on their own: the same OpenCV 4.6 hang as the explainers' probe
+    // (a 6 x 1 image through a 5 x 5 stride-5 convolution) must be refused there too.
+    TinyNetSpec spec;
+    spec.inputChannels = 1;
+    spec.stride = 5;
+    xai::ScoreCAM::Params p;  // the image's own size
+    Mat grey, probs;
+    cvtColor(randomImage(Size(1, 6), 1), grey, COLOR_BGR2GRAY);
+    expectError([&]() { classProbabilities(makeTinyNet(spec), p, grey, probs); },
+                "layer 'conv1' gets a 6 x 1 input, smaller than its 5 x 5 window");
+}
+
 TEST(XAI_Metrics, curve_auc_is_the_trapezoid_rule_over_0_1)
 {
     EXPECT_DOUBLE_EQ(0.5, curveAUC(Mat((Mat_<double>(1, 2) << 0, 1))));
