@@ -10,6 +10,9 @@ set -euo pipefail
 src=${1:?OpenCV source directory}
 build=${2:?build directory}
 here=$(cd "$(dirname "$0")/.." && pwd)
+# Paths under the repository become relative for ccache, so a clone in another folder (CI) reuses
+# the OpenCV objects an earlier build compiled.
+export CCACHE_BASEDIR="$here"
 cmake -G Ninja -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release \
   -DOPENCV_EXTRA_MODULES_PATH="$here/modules" \
   -DBUILD_LIST=core,imgproc,imgcodecs,dnn,ts,python3,xai -DPYTHON3_EXECUTABLE=/usr/bin/python3 \

@@ -3,7 +3,7 @@
 # package is there, so a user without sudo rights can build and test once they are.
 
 # What building and testing cv::xai needs.
-XAI_PACKAGES=(build-essential cmake ninja-build pkg-config
+XAI_PACKAGES=(build-essential cmake ninja-build pkg-config ccache
               libopencv-dev libopencv-contrib-dev libboost-program-options-dev libgtest-dev)
 
 xai_install_missing() {
