@@ -15,7 +15,15 @@
 namespace cv {
 namespace xai {
 
-AugmentedScoreCAM::Params::Params() : scoreCam(), augmentation(), fusion(FUSION_SUPER_RESOLUTION), superResolution() {}
+AugmentedScoreCAM::Params::Params()
+    : scoreCam(), augmentation(), fusion(FUSION_INTERLEAVE), viewWeights(VIEW_WEIGHTS_SHARED), superResolution()
+{
+    // Designed views: a 4 x 4 lattice of whole-pixel shifts of the layer's stride, interleaved
+    // (docs/quality.md: on SqueezeNet 1.1 as close to the dense map as 64 random views, for one
+    // forward more than Score-CAM).
+    augmentation.latticeSize = 4;
+    augmentation.maxAngle = 0;
+}
 
 AugmentedScoreCAM::AugmentedScoreCAM() {}
 AugmentedScoreCAM::~AugmentedScoreCAM() {}
@@ -38,6 +46,12 @@ void checkParams(const AugmentedScoreCAM::Params& p)
     CV_CheckLE(s.combination, (int)COMBINE_MAX, "Params::combination: one of cv::xai::ChannelCombination is expected");
     CV_CheckGE(s.maskSpace, (int)MASK_NORMALIZED_INPUT, "Params::maskSpace: one of cv::xai::MaskSpace is expected");
     CV_CheckLE(s.maskSpace, (int)MASK_RAW_PIXELS, "Params::maskSpace: one of cv::xai::MaskSpace is expected");
+    if (s.upsampling != UPSAMPLE_LAYER_GEOMETRY && s.upsampling != UPSAMPLE_RESIZE)
+        CV_Error(Error::StsBadArg, cv::format("Params::upsampling is %d: UPSAMPLE_LAYER_GEOMETRY (0) or "
+                                              "UPSAMPLE_RESIZE (1) is expected", s.upsampling));
+    if (p.viewWeights != VIEW_WEIGHTS_SHARED && p.viewWeights != VIEW_WEIGHTS_PER_VIEW)
+        CV_Error(Error::StsBadArg, cv::format("Params::viewWeights is %d: VIEW_WEIGHTS_SHARED (0) or "
+                                              "VIEW_WEIGHTS_PER_VIEW (1) is expected", p.viewWeights));
     checkAugmentationParams(p.augmentation);
     MapFusion::create(p.fusion, p.superResolution); // throws on an unknown method or bad settings
 }
@@ -66,10 +80,10 @@ std::vector<int> resolveClasses(const std::vector<int>& requested, const Mat& ba
 }
 
 //! The map in the frame: upsampled once (upsampling is linear, so this is the sum of upsampled channels), then ReLU.
-Mat upsampleRelu(const Mat& lowRes, Size frame)
+Mat upsampleRelu(const Mat& lowRes, const LayerGeometry& geometry, Size frame)
 {
     Mat map;
-    resize(lowRes, map, frame, 0, 0, INTER_LINEAR);
+    upsampleToFrame(lowRes, geometry, frame, map);
     max(map, 0.0, map);
     return map;
 }
@@ -103,6 +117,7 @@ struct NetLayout
     bool probabilities;
     int channels; //!< K
     Size grid;    //!< the target layer's w x h
+    LayerGeometry geometry; //!< where the grid's cells lie on the frame
 };
 
 //! Everything one computation produced; the getters read the last one that completed.
@@ -112,6 +127,7 @@ struct Run
 
     InputGeometry geometry;        //!< the image's way into the frame, to undo it
     Size frame;
+    LayerGeometry layer;           //!< where the target layer's cells lie on the frame
     std::vector<int> classes;
     Mat baseScores;                //!< of view 0
     Mat weights;                   //!< channel weights of view 0
@@ -180,6 +196,7 @@ public:
     int getForwardCount() const CV_OVERRIDE { return last_.forwards; }
     int getEffectiveBatchSize() const CV_OVERRIDE { return scorer_ ? scorer_->capacity() : params_.scoreCam.batchSize; }
     void getChannelWeights(OutputArray weights) const CV_OVERRIDE { last_.weights.copyTo(weights); }
+    LayerGeometry getLayerGeometry() const CV_OVERRIDE { return last_.layer; }
     void getScores(OutputArray scores, bool probabilities) const CV_OVERRIDE
     {
         if (last_.baseScores.empty())
@@ -242,6 +259,12 @@ void Explainer::prepare(const Mat& frame)
     layout.channels = probe.channels;
     layout.grid = probe.grid;
     layout.probabilities = readsProbabilities(net_, layout.scoreLayer, params_.scoreCam.scoreType, probe.scores);
+    layout.geometry = resizeGeometry(frame.size(), layout.grid);
+    if (params_.scoreCam.upsampling == UPSAMPLE_LAYER_GEOMETRY &&
+        !findLayerGeometry(net_, layout.targetLayer, layout.geometry))
+        CV_LOG_WARNING(NULL, "xai: the geometry of layer '" << layout.targetLayer << "' could not be found from "
+                       "the layers before it (a layer of unknown geometry is on the way); its cells are placed as "
+                       "cv::resize places them");
     layout.inputShape = inputShape;
     layout_ = layout;
 }
@@ -266,7 +289,7 @@ std::vector<Mat> Explainer::viewWarps(Size frame) const
     if (!customWarps_.empty())
         return customWarps_;
     std::vector<Mat> warps;
-    generateWarps(frame, params_.augmentation, warps, layout_.grid);
+    generateLayerWarps(frame, params_.augmentation, layout_.geometry, warps);
     return warps;
 }
 
@@ -288,6 +311,7 @@ void Explainer::compute(InputArray image, const std::vector<int>& requested, Out
     const Mat frame = run.geometry.toFrame(image); // the network input frame, raw pixel values
     run.frame = frame.size();
     prepare(frame);
+    run.layer = layout_.geometry;
     run.warps = viewWarps(frame.size());
     const int numViews = (int)run.warps.size();
     prepareScorer(frame, numViews);
@@ -319,7 +343,8 @@ void Explainer::compute(InputArray image, const std::vector<int>& requested, Out
             const int K = layout_.channels;
             const int M = params_.scoreCam.maxChannels > 0 ? std::min(params_.scoreCam.maxChannels, K) : K;
             const int batch = scorer_->capacity();
-            plannedForwards_ = (numViews + batch - 1) / batch + numViews * ((M + batch - 1) / batch);
+            const int scored = params_.viewWeights == VIEW_WEIGHTS_SHARED ? 1 : numViews;
+            plannedForwards_ = (numViews + batch - 1) / batch + scored * ((M + batch - 1) / batch);
         }
 
         // 3-4. Masked scoring and the weighted combination of each view's own activations.
@@ -344,21 +369,24 @@ void Explainer::explainView(const FrameView& view, const Mat& activations, const
 {
     const ScoreCAM::Params& p = params_.scoreCam;
     const int K = activations.size[0];
-
-    // 3. Masked scoring: one masked input per kept channel of this view's own activations.
-    const std::vector<int> channels = selectChannels(activations, p.maxChannels, p.skipSpreadFraction);
-    const int batch = scorer_->capacity();
-    const int M = p.maxChannels > 0 ? std::min(p.maxChannels, K) : K;
-    plannedForwards_ -= (M + batch - 1) / batch - ((int)channels.size() + batch - 1) / batch;
-    Mat maskedScores;
-    scoreMaskedInputs(*scorer_, view, run.geometry, p.maskSpace, activations, channels, maskedScores);
-
-    // 4. Combine: channel weights from the scores, weighted channels summed at the layer's resolution.
-    Mat weights;
-    computeChannelWeights(maskedScores, baseScores, channels, K, layout_.probabilities, p.weightMode, run.classes,
-                          weights);
-    if (run.lowRes.empty())
-        run.weights = weights;
+    Mat weights = run.weights;
+    if (weights.empty() || params_.viewWeights == VIEW_WEIGHTS_PER_VIEW)
+    {
+        // 3. Masked scoring: one masked input per kept channel of this view's own activations.
+        const std::vector<int> channels = selectChannels(activations, p.maxChannels, p.skipSpreadFraction);
+        const int batch = scorer_->capacity();
+        const int M = p.maxChannels > 0 ? std::min(p.maxChannels, K) : K;
+        plannedForwards_ -= (M + batch - 1) / batch - ((int)channels.size() + batch - 1) / batch;
+        Mat maskedScores;
+        scoreMaskedInputs(*scorer_, view, run.geometry, run.layer, p.maskSpace, activations, channels,
+                          maskedScores);
+        computeChannelWeights(maskedScores, baseScores, channels, K, layout_.probabilities, p.weightMode,
+                              run.classes, weights);
+        if (run.weights.empty())
+            run.weights = weights;
+    }
+    // 4. Combine: channel weights (this view's own, or the first view's), weighted channels summed
+    // at the layer's resolution.
     run.lowRes.push_back(std::vector<Mat>());
     combineChannels(activations, weights, p.combination, run.lowRes.back());
 }
@@ -372,11 +400,11 @@ void Explainer::fuseViews(Run& run, int fusion, const SuperResolutionParams& sup
     {
         // 5. Unwarp each view's map into the original frame and fuse the views.
         Ptr<MapFusion> fuser = MapFusion::create(fusion, superResolution);
-        fuser->reset(run.frame);
+        fuser->reset(run.frame, run.layer);
         for (size_t v = 0; v < run.lowRes.size(); v++)
         {
             Mat unwarped, validity;
-            unwarpMap(upsampleRelu(run.lowRes[v][c], run.frame), run.warps[v], unwarped, validity);
+            unwarpMap(upsampleRelu(run.lowRes[v][c], run.layer, run.frame), run.warps[v], unwarped, validity);
             fuser->add(unwarped, validity, run.lowRes[v][c], run.warps[v]);
         }
         Mat fused;
