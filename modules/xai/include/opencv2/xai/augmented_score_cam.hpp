@@ -36,7 +36,7 @@ its map is brought back through \f$T_i^{-1}\f$ with the target layer's true geom
 (cv::xai::LayerGeometry) and the views are fused (cv::xai::FusionMethod), which recovers detail
 finer than the target layer's stride @cite ibrahim2022augmented @cite morbidelli2020augmented.
 
-The defaults are designed views: 16 whole-pixel shifts on a 4 x 4 lattice of the layer's stride
+The defaults are designed views: 64 whole-pixel shifts on an 8 x 8 lattice of the layer's stride
 (AugmentationParams::latticeSize), shared weights, and FUSION_INTERLEAVE, which interleaves the
 views' cells where the network has them (shift-and-stitch). With them the map approaches the
 network's own dense map (the layer evaluated at every pixel, see cv::xai::computeDenseMap) at
@@ -60,8 +60,9 @@ public:
 
         //! Parameters of the Score-CAM run on every view.
         CV_PROP_RW ScoreCAM::Params scoreCam;
-        /** The views. Defaults here differ from AugmentationParams' own: 16 views on a 4 x 4
-            lattice of whole-pixel shifts of the layer's stride (latticeSize 4), no rotation. */
+        /** The views. Defaults here differ from AugmentationParams' own: 64 views on an 8 x 8
+            lattice of whole-pixel shifts of the layer's stride (latticeSize 8), no rotation: on
+            the real classifier rotations lowered the closeness to the dense map (docs/quality.md). */
         CV_PROP_RW AugmentationParams augmentation;
         /** How the views are fused: one of cv::xai::FusionMethod. Default FUSION_INTERLEAVE: on the
             real classifier it brings the map closest to the network's dense map
