@@ -540,6 +540,27 @@ TEST_F(XAI_Evaluate, methods_of_the_same_views_share_them_and_each_fuses_its_own
                 std::stod(byMethod["super-resolution:4/tv=0.05"][col("energy_mask")]), 1e-6);
 }
 
+// summary.json is JSON whatever the paths hold: cv::FileStorage wrote an apostrophe as \' and
+// copied bytes that are not UTF-8.
+TEST_F(XAI_Evaluate, json_summary_is_strict_json_with_hostile_paths)
+{
+    const fs::path odd = root_ / "bob's \"scenes\" \\ caf\xe9";
+    fs::remove_all(odd);
+    fs::copy(root_ / "scenes", odd, fs::copy_options::recursive);
+    const Result r = runEvaluate(root_, "--model " + quote(modelPath().string()) + " " + kPreprocessing +
+                                            " --ground-truth " + quote((odd / "gt.yml").string()) +
+                                            " --limit 1 --methods score-cam --max-channels 8 --steps 4 --batch 8"
+                                            " --threads 2 --quiet --no-plots --summary-format json --output " +
+                                            quote((odd / "out 'json'").string()));
+    ASSERT_EQ(0, r.code) << r.err;
+    const std::string text = readText(odd / "out 'json'" / "summary.json");
+    ASSERT_FALSE(text.empty());
+    EXPECT_EQ("", xai_tests::strictJsonError(text)) << text;
+    cv::FileStorage s(text, cv::FileStorage::READ | cv::FileStorage::MEMORY);
+    ASSERT_TRUE(s.isOpened());
+    EXPECT_EQ(1u, s["methods"].size());
+}
+
 TEST_F(XAI_Evaluate, wrong_usage_is_one_line_and_exit_code_2)
 {
     struct Case
