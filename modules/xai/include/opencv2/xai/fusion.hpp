@@ -5,6 +5,8 @@
 #ifndef OPENCV_XAI_FUSION_HPP
 #define OPENCV_XAI_FUSION_HPP
 
+#include <functional>
+
 #include "opencv2/core.hpp"
 
 namespace cv {
@@ -146,6 +148,14 @@ public:
 
     //! @brief How the last fuse() went (see FusionReport).
     CV_WRAP virtual FusionReport getReport() const = 0;
+
+    /** @brief Called with (iterations done, SuperResolutionParams::maxIterations); returning false cancels.
+    The same signature as cv::xai::ProgressCallback, so an explainer can pass its own on. */
+    typedef std::function<bool(int done, int total)> ProgressCallback;
+    /** @brief Sets a callback that a super-resolution solve calls about every 0.1 s; returning false
+    stops the solve, and fuse() throws a cv::Exception with code cv::Error::StsError. An empty
+    function removes it. Mean and maximum need no solve and never call it. */
+    virtual void setProgressCallback(const ProgressCallback& callback) = 0;
 
 protected:
     MapFusion();
