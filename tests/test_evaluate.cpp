@@ -416,6 +416,9 @@ TEST_F(XAI_Evaluate, more_steps_than_pixels_are_refused)
     EXPECT_NE(std::string::npos,
               r.err.find("xai_evaluate: error: --steps 20000 is more than the 16384 pixels of img/0.png (128x128)"))
         << r.err;
+    // Refused before the output folder is made: its run.yml refused the corrected command as "a run
+    // with other settings".
+    EXPECT_FALSE(fs::exists(root_ / "steps")) << "a refused run leaves no output folder";
 }
 
 // models.yml's output_layer is the score layer (read, not ignored), and --preset gives xai_evaluate the
