@@ -597,6 +597,13 @@ TEST_F(XAI_Evaluate, wrong_usage_is_one_line_and_exit_code_2)
         {model + gt + " --output x --methods super-resolution:4/speed=2", "unknown setting 'speed'"},
         {model + gt + " --output x --sr-lambda-tv abc", "--sr-lambda-tv: 'abc' is not a number"},
         {model + gt + " --output x --lattice 65", "--lattice 65 is out of range"},
+        // Each names its option, the value as given and both bounds.
+        {model + gt + " --output x --sr-lambda-tv 2e6",
+         "--sr-lambda-tv 2000000 is out of range: a weight from 0 to 1000000"},
+        {model + gt + " --output x --sr-iterations 2147483648",
+         "--sr-iterations 2147483648 is out of range: 1 to 10000000 iterations"},
+        {model + gt + " --output x --sr-tolerance 1e-13", "--sr-tolerance 1e-13 is out of range: a relative residual "
+         "from 1e-12 to 1"},
         // Ground-truth classes are real class ids, checked against the file's list and the model.
         {model + badGt("minus_one", "-1", true) + " --output x",
          "minus_one.yml', image 0 (img/0.png), object 0: class -1 is not a class id (0 or more)"},
