@@ -72,17 +72,27 @@ double pearson(const cv::Mat& a, const cv::Mat& b)
     return (x - mx[0]).dot(y - my[0]) / (x.total() * sx[0] * sy[0]);
 }
 
+/** The method timed: Score-CAM itself, not Augmented Score-CAM with one view (whose super-resolution
+    fusion differs from Score-CAM's upsampling and costs a solve). */
+cv::Ptr<cv::xai::ScoreCAM> createExplainer(const cv::dnn::Net& net, const std::string& method,
+                                           const cv::xai::AugmentedScoreCAM::Params& params)
+{
+    if (method == "score-cam")
+        return cv::xai::ScoreCAM::create(net, params.scoreCam);
+    return cv::xai::AugmentedScoreCAM::create(net, params);
+}
+
 /** Mean Pearson correlation, over the images, between the case's maps and the maps of the same
     method with every channel scored (maxChannels 0, no skipped spread). */
 //! Mean and lowest Pearson correlation of the maps of `params` with the all-channel maps.
-std::pair<double, double> fidelity(const cv::dnn::Net& net, const cv::xai::AugmentedScoreCAM::Params& params,
-                                   const std::vector<cv::Mat>& images)
+std::pair<double, double> fidelity(const cv::dnn::Net& net, const std::string& method,
+                                   const cv::xai::AugmentedScoreCAM::Params& params, const std::vector<cv::Mat>& images)
 {
     cv::xai::AugmentedScoreCAM::Params exact = params;
     exact.scoreCam.maxChannels = 0;
     exact.scoreCam.skipSpreadFraction = 0;
-    cv::Ptr<cv::xai::AugmentedScoreCAM> fast = cv::xai::AugmentedScoreCAM::create(net, params);
-    cv::Ptr<cv::xai::AugmentedScoreCAM> full = cv::xai::AugmentedScoreCAM::create(net, exact);
+    cv::Ptr<cv::xai::ScoreCAM> fast = createExplainer(net, method, params);
+    cv::Ptr<cv::xai::ScoreCAM> full = createExplainer(net, method, exact);
     double sum = 0, lowest = 1;
     for (const cv::Mat& image : images)
     {
@@ -152,7 +162,7 @@ Measure runCase(const Case& c, const std::vector<cv::Mat>& images, bool withFide
 {
     const cv::Mat& image = images[0];
     cv::dnn::Net net = loadModel(c.model);
-    cv::Ptr<cv::xai::AugmentedScoreCAM> cam = cv::xai::AugmentedScoreCAM::create(net, c.params);
+    cv::Ptr<cv::xai::ScoreCAM> cam = createExplainer(net, c.method, c.params);
     cv::Mat map;
     cam->compute(image, -1, map); // warm-up: net setup, allocations
     std::vector<double> explain;
@@ -165,11 +175,15 @@ Measure runCase(const Case& c, const std::vector<cv::Mat>& images, bool withFide
     m.backend = cam->getBackend();
     m.target = cam->getTarget();
     m.explainS = median(explain);
-    std::vector<double> fusion;
-    std::vector<cv::Mat> again;
-    for (int r = 0; r < c.repeats; r++)
-        fusion.push_back(seconds([&] { cam->fuseAgain(c.params.fusion, c.params.superResolution, again); }));
-    m.fusionS = median(fusion);
+    if (c.method != "score-cam")
+    {
+        const cv::Ptr<cv::xai::AugmentedScoreCAM> augmented = cam.dynamicCast<cv::xai::AugmentedScoreCAM>();
+        std::vector<double> fusion;
+        std::vector<cv::Mat> again;
+        for (int r = 0; r < c.repeats; r++)
+            fusion.push_back(seconds([&] { augmented->fuseAgain(c.params.fusion, c.params.superResolution, again); }));
+        m.fusionS = median(fusion);
+    }
 
     // The limit: the same forwards on the same net (already set up for this shape and these
     // outputs, so no re-setup is timed), with an input that does not change.
@@ -194,7 +208,7 @@ Measure runCase(const Case& c, const std::vector<cv::Mat>& images, bool withFide
     m.limitS = median(limit);
     m.peakMb = peakResidentMb();
     if (withFidelity)
-        std::tie(m.pearson, m.pearsonMin) = fidelity(net, c.params, images);
+        std::tie(m.pearson, m.pearsonMin) = fidelity(net, c.method, c.params, images);
     return m;
 }
 
@@ -210,7 +224,8 @@ std::string describe(const Case& c, const Measure& m)
       << " target=" << xai_samples::nameOf(m.target, xai_samples::targetChoices())
       << " views=" << c.params.augmentation.numAugmentations << " channels=" << m.channels
       << " max_channels=" << s.maxChannels << " skip_spread=" << s.skipSpreadFraction << " batch=" << m.batch << " forwards=" << m.forwards
-      << " fusion=" << xai_samples::nameOf(c.params.fusion, xai_samples::fusionChoices()) << " fusion_s=" << m.fusionS
+      << " fusion=" << (c.method == "score-cam" ? std::string("none") : xai_samples::nameOf(c.params.fusion, xai_samples::fusionChoices()))
+      << " fusion_s=" << m.fusionS
       << " explain_s=" << m.explainS << " limit_s=" << m.limitS
       << " fwd_per_s=" << (m.explainS > 0 ? m.forwards * m.batch / m.explainS : 0);
     o.precision(1);

@@ -56,6 +56,11 @@ bool waitForStderr(const Running& program, const std::string& text, double secon
 //! Waits for the program to end. Result::code is its exit status, or 128 + the signal that killed it.
 Result finishProgram(const Running& program);
 
+/** Why `text` is not one JSON value under RFC 8259 read strictly (no NaN, no `\'`, no raw
+    control characters, no invalid UTF-8 or lone surrogates, nothing after the value); empty when
+    it is. Written here rather than borrowed so that the tests do not depend on a Python. */
+std::string strictJsonError(const std::string& text);
+
 } // namespace xai_tests
 
 #endif // XAI_TESTS_PROGRAM_RUNNER_HPP

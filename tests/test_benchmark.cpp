@@ -125,6 +125,9 @@ TEST(XAI_Benchmark, score_cam_line_reports_its_forwards_and_ends_with_the_ratio)
     // 1 unmasked forward + ceil(16 / 16) masked ones.
     EXPECT_EQ(f.at("forwards"), "2");
     EXPECT_EQ(f.count("pearson"), 0u);
+    // Score-CAM itself is timed, not Augmented Score-CAM with one view and a super-resolution solve.
+    EXPECT_EQ(f.at("fusion"), "none");
+    EXPECT_EQ(f.at("fusion_s"), "0.000");
 }
 
 TEST(XAI_Benchmark, augmented_forwards_follow_the_cost_model)

@@ -416,6 +416,9 @@ TEST_F(XAI_Evaluate, more_steps_than_pixels_are_refused)
     EXPECT_NE(std::string::npos,
               r.err.find("xai_evaluate: error: --steps 20000 is more than the 16384 pixels of img/0.png (128x128)"))
         << r.err;
+    // Refused before the output folder is made: its run.yml refused the corrected command as "a run
+    // with other settings".
+    EXPECT_FALSE(fs::exists(root_ / "steps")) << "a refused run leaves no output folder";
 }
 
 // models.yml's output_layer is the score layer (read, not ignored), and --preset gives xai_evaluate the
@@ -540,6 +543,27 @@ TEST_F(XAI_Evaluate, methods_of_the_same_views_share_them_and_each_fuses_its_own
                 std::stod(byMethod["super-resolution:4/tv=0.05"][col("energy_mask")]), 1e-6);
 }
 
+// summary.json is JSON whatever the paths hold: cv::FileStorage wrote an apostrophe as \' and
+// copied bytes that are not UTF-8.
+TEST_F(XAI_Evaluate, json_summary_is_strict_json_with_hostile_paths)
+{
+    const fs::path odd = root_ / "bob's \"scenes\" \\ caf\xe9";
+    fs::remove_all(odd);
+    fs::copy(root_ / "scenes", odd, fs::copy_options::recursive);
+    const Result r = runEvaluate(root_, "--model " + quote(modelPath().string()) + " " + kPreprocessing +
+                                            " --ground-truth " + quote((odd / "gt.yml").string()) +
+                                            " --limit 1 --methods score-cam --max-channels 8 --steps 4 --batch 8"
+                                            " --threads 2 --quiet --no-plots --summary-format json --output " +
+                                            quote((odd / "out 'json'").string()));
+    ASSERT_EQ(0, r.code) << r.err;
+    const std::string text = readText(odd / "out 'json'" / "summary.json");
+    ASSERT_FALSE(text.empty());
+    EXPECT_EQ("", xai_tests::strictJsonError(text)) << text;
+    cv::FileStorage s(text, cv::FileStorage::READ | cv::FileStorage::MEMORY);
+    ASSERT_TRUE(s.isOpened());
+    EXPECT_EQ(1u, s["methods"].size());
+}
+
 TEST_F(XAI_Evaluate, wrong_usage_is_one_line_and_exit_code_2)
 {
     struct Case
@@ -573,6 +597,13 @@ TEST_F(XAI_Evaluate, wrong_usage_is_one_line_and_exit_code_2)
         {model + gt + " --output x --methods super-resolution:4/speed=2", "unknown setting 'speed'"},
         {model + gt + " --output x --sr-lambda-tv abc", "--sr-lambda-tv: 'abc' is not a number"},
         {model + gt + " --output x --lattice 65", "--lattice 65 is out of range"},
+        // Each names its option, the value as given and both bounds.
+        {model + gt + " --output x --sr-lambda-tv 2e6",
+         "--sr-lambda-tv 2000000 is out of range: a weight from 0 to 1000000"},
+        {model + gt + " --output x --sr-iterations 2147483648",
+         "--sr-iterations 2147483648 is out of range: 1 to 10000000 iterations"},
+        {model + gt + " --output x --sr-tolerance 1e-13", "--sr-tolerance 1e-13 is out of range: a relative residual "
+         "from 1e-12 to 1"},
         // Ground-truth classes are real class ids, checked against the file's list and the model.
         {model + badGt("minus_one", "-1", true) + " --output x",
          "minus_one.yml', image 0 (img/0.png), object 0: class -1 is not a class id (0 or more)"},

@@ -16,6 +16,7 @@
 
 #include <opencv2/imgcodecs.hpp>
 
+#include "cli_document.hpp"
 #include "cli_errors.hpp"
 
 namespace fs = std::filesystem;
@@ -126,13 +127,11 @@ void writeImageFile(const std::string& path, const cv::Mat& image)
     writeFileAtomically(path, std::string(buffer.begin(), buffer.end()));
 }
 
-void writeStorageFile(const std::string& path, const std::function<void(cv::FileStorage&)>& fill)
+void writeStorageFile(const std::string& path, const std::function<void(DocumentWriter&)>& fill)
 {
-    cv::FileStorage storage(fs::path(path).extension().string(), cv::FileStorage::WRITE | cv::FileStorage::MEMORY);
-    if (!storage.isOpened())
-        fail(path, "cv::FileStorage cannot write this format");
-    fill(storage);
-    writeFileAtomically(path, storage.releaseAndGetString());
+    DocumentWriter document(fs::path(path).extension().string());
+    fill(document);
+    writeFileAtomically(path, document.text());
 }
 
 } // namespace xai_samples

@@ -40,9 +40,11 @@ void appendFileAtomically(const std::string& path, const std::string& bytes);
     such a path could block forever or never end. */
 std::string specialFileKind(const std::string& path);
 
-/** A cv::FileStorage document built in memory by `fill`, in the format of the path's extension
-    (.json, .yml, .xml), then writeFileAtomically. */
-void writeStorageFile(const std::string& path, const std::function<void(cv::FileStorage&)>& fill);
+class DocumentWriter;
+
+/** A document built in memory by `fill`, in the format of the path's extension (.json: strict JSON;
+    .yml, .xml: cv::FileStorage's), then writeFileAtomically. */
+void writeStorageFile(const std::string& path, const std::function<void(DocumentWriter&)>& fill);
 
 } // namespace xai_samples
 

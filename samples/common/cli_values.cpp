@@ -180,6 +180,7 @@ void requireRange(const std::string& option, double v, double lo, double hi, con
     if (!(v >= lo && (hiIncluded ? v <= hi : v < hi)))
     {
         std::ostringstream s;
+        s.precision(15);  // the value as given: 2147483648, not 2.14748e+09
         s << "--" << option << " " << v << " is out of range: " << what;
         throw UsageError(s.str());
     }

@@ -33,19 +33,19 @@ void set(const std::string& key, const std::string& text, const std::string& opt
     if (key == "tv" || key == "energy")
     {
         const double v = parseNumber(option, text);
-        requireRange(option, v, 0, 1e6, "a weight of at least 0 is expected");
+        requireRange(option, v, 0, 1e6, "a weight from 0 to 1000000 is expected");
         (key == "tv" ? sr.lambdaTV : sr.lambdaEnergy) = v;
     }
     else if (key == "iterations")
     {
         const long v = parseWhole(option, text);
-        requireRange(option, (double)v, 1, 1e7, "at least 1 iteration is expected");
+        requireRange(option, (double)v, 1, 1e7, "1 to 10000000 iterations are expected");
         sr.maxIterations = (int)v;
     }
     else if (key == "tolerance")
     {
         const double v = parseNumber(option, text);
-        requireRange(option, v, 1e-12, 1, "a relative residual in (0, 1] is expected");
+        requireRange(option, v, 1e-12, 1, "a relative residual from 1e-12 to 1 is expected");
         sr.tolerance = v;
     }
     else if (key == "downsampling")

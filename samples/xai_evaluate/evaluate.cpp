@@ -231,6 +231,24 @@ std::string tooManySteps(int steps, const GtImage& gt, cv::Size size)
            "): every step must remove at least one pixel";
 }
 
+/** --steps above the pixels of the images is wrong for the whole run: refused from the shard's first
+    image before the output folder and its run.yml exist, which would refuse the corrected command as
+    "a run with other settings". */
+void checkSteps(const Options& o, const GroundTruth& gt)
+{
+    for (const GtImage& im : gt.images)
+    {
+        if (im.index % o.shardCount != o.shardIndex)
+            continue;
+        if (!xai_samples::specialFileKind(im.path).empty())
+            return;
+        const cv::Size size = cv::imread(im.path).size();
+        if (!size.empty() && (long long)o.perturbation.steps > (long long)size.area())
+            throw UsageError(tooManySteps(o.perturbation.steps, im, size));
+        return;
+    }
+}
+
 //! One image in memory, with its objects' masks.
 struct LoadedImage
 {
@@ -513,6 +531,7 @@ int runEvaluation(const Options& o)
     // makes the run impossible stops it before the output folder is made.
     cv::dnn::Net explainNet = loadNet(o.model), metricNet = loadNet(o.model);
     checkModel(o, gt, explainNet, metricNet);
+    checkSteps(o, gt);
     createDir(o.output);
     if (previous.settings.empty())
         writeRunInfo(pathIn(o.output, kRunFile), info);

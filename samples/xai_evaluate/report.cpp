@@ -19,6 +19,7 @@
 #include <opencv2/plot.hpp>
 #endif
 
+#include "../common/cli_document.hpp"
 #include "../common/cli_files.hpp"
 #include "common.hpp"
 
@@ -168,7 +169,7 @@ Stat statOf(const std::vector<double>& values)
 
 void writeRunInfo(const std::string& path, const RunInfo& info)
 {
-    xai_samples::writeStorageFile(path, [&](cv::FileStorage& fs) {
+    xai_samples::writeStorageFile(path, [&](xai_samples::DocumentWriter& fs) {
         fs << "settings" << "{";
         for (const auto& kv : info.settings)
             fs << kv.first << kv.second;
@@ -220,7 +221,7 @@ void writeSummary(const std::string& dir, const std::string& format, const RunIn
     const std::string ref = info.methods.empty() ? std::string() : info.methods[0];
 
     const std::string path = (fs::path(dir) / (format == "json" ? "summary.json" : "summary.yml")).string();
-    cv::FileStorage fsOut(format == "json" ? ".json" : ".yml", cv::FileStorage::WRITE | cv::FileStorage::MEMORY);
+    xai_samples::DocumentWriter fsOut(format == "json" ? ".json" : ".yml");
     fsOut << "settings" << "{";
     for (const auto& kv : info.settings)
         fsOut << kv.first << kv.second;
@@ -371,7 +372,7 @@ void writeSummary(const std::string& dir, const std::string& format, const RunIn
         }
         fsOut << "]";
     }
-    xai_samples::writeFileAtomically(path, fsOut.releaseAndGetString());
+    xai_samples::writeFileAtomically(path, fsOut.text());
     xai_samples::writeFileAtomically((fs::path(dir) / "summary.md").string(), md.str());
 }
 

@@ -11,6 +11,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "../common/cli_document.hpp"
 #include "../common/cli_files.hpp"
 #include "../common/cli_preprocessing.hpp"
 
@@ -50,7 +51,7 @@ const char* borderName(int borderMode)
     }
 }
 
-void writeStats(cv::FileStorage& fs, const MapStats& s)
+void writeStats(xai_samples::DocumentWriter& fs, const MapStats& s)
 {
     fs << "stats" << "{";
     fs << "min" << s.min << "max" << s.max << "mean" << s.mean << "sum" << s.sum;
@@ -59,7 +60,7 @@ void writeStats(cv::FileStorage& fs, const MapStats& s)
 }
 
 //! Every parameter the map depends on, so that each record can be reproduced on its own.
-void writeParameters(cv::FileStorage& fs, const Options& o, const MapRecord& r)
+void writeParameters(xai_samples::DocumentWriter& fs, const Options& o, const MapRecord& r)
 {
     const cv::xai::ScoreCAM::Params& p = o.params.scoreCam;
     fs << "parameters" << "{";
@@ -97,7 +98,7 @@ void writeParameters(cv::FileStorage& fs, const Options& o, const MapRecord& r)
     fs << "}";
 }
 
-void writeMapRecord(cv::FileStorage& fs, const Options& o, const MapRecord& r)
+void writeMapRecord(xai_samples::DocumentWriter& fs, const Options& o, const MapRecord& r)
 {
     fs << "{";
     fs << "method" << methodName(r.method);
@@ -198,7 +199,7 @@ void writeMapFloat(const std::string& path, const cv::Mat& map)
     xai_samples::writeImageFile(path, map);
 }
 
-static void writeSummaryTo(cv::FileStorage& fs, const Options& o, int imagesRequested,
+static void writeSummaryTo(xai_samples::DocumentWriter& fs, const Options& o, int imagesRequested,
                            const std::vector<ImageRecord>& images, const std::string& stoppedBy, double totalMs)
 {
     int failed = 0;
@@ -250,7 +251,7 @@ void writeSummary(const std::string& path, const Options& o, int imagesRequested
                   const std::string& stoppedBy, double totalMs)
 {
     xai_samples::writeStorageFile(
-        path, [&](cv::FileStorage& fs) { writeSummaryTo(fs, o, imagesRequested, images, stoppedBy, totalMs); });
+        path, [&](xai_samples::DocumentWriter& fs) { writeSummaryTo(fs, o, imagesRequested, images, stoppedBy, totalMs); });
 }
 
 } // namespace xai_explain

@@ -453,6 +453,11 @@ void Explainer::fuseViews(Run& run, int fusion, const SuperResolutionParams& sup
     {
         // 5. Unwarp each view's map into the original frame and fuse the views.
         Ptr<MapFusion> fuser = MapFusion::create(fusion, superResolution);
+        // A solve can be long: the same callback (and the CLI's signals through it) can stop it.
+        if (progress_)
+            fuser->setProgressCallback([this](int, int) {
+                return progress_(runForwards_, std::max(runForwards_, plannedForwards_));
+            });
         fuser->reset(run.frame, run.layer);
         for (size_t v = 0; v < run.lowRes.size(); v++)
         {

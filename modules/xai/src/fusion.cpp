@@ -30,10 +30,14 @@ static void checkSuperResolutionParams(const SuperResolutionParams& p)
     if (!(p.lambdaEnergy >= 0) || !std::isfinite(p.lambdaEnergy))
         CV_Error(Error::StsBadArg, cv::format("SuperResolutionParams::lambdaEnergy is %g: a finite value >= 0 is "
                                               "expected", p.lambdaEnergy));
-    CV_CheckGE(p.maxIterations, 1, "SuperResolutionParams::maxIterations must be at least 1");
-    if (!(p.tolerance > 0) || !std::isfinite(p.tolerance))
-        CV_Error(Error::StsBadArg, cv::format("SuperResolutionParams::tolerance is %g: a finite value > 0 is expected",
-                                              p.tolerance));
+    // Bounded so that a solve (and its objective history, one double per iteration) ends; the
+    // residual is relative, and double arithmetic does not resolve it below about 1e-12.
+    if (p.maxIterations < 1 || p.maxIterations > 10000000)
+        CV_Error(Error::StsOutOfRange, cv::format("SuperResolutionParams::maxIterations is %d: 1 to 10000000 is "
+                                                  "expected", p.maxIterations));
+    if (!(p.tolerance >= 1e-12 && p.tolerance <= 1))
+        CV_Error(Error::StsBadArg, cv::format("SuperResolutionParams::tolerance is %g: a relative residual from 1e-12 "
+                                              "to 1 is expected", p.tolerance));
     if (p.downsampling != DOWNSAMPLE_AREA && p.downsampling != DOWNSAMPLE_POINT && p.downsampling != DOWNSAMPLE_CENTER)
         CV_Error(Error::StsBadArg, cv::format("SuperResolutionParams::downsampling is %d: DOWNSAMPLE_AREA (0), "
                                               "DOWNSAMPLE_POINT (1) or DOWNSAMPLE_CENTER (2) is expected",
@@ -47,12 +51,28 @@ static void checkSuperResolutionParams(const SuperResolutionParams& p)
 
 namespace {
 
+//! The fused map goes out as CV_32FC1: into a Mat_<uchar> it would be cut to 0 and 1.
+void checkOutput(OutputArray fused)
+{
+    if (fused.fixedType() && fused.type() != CV_32FC1)
+        CV_Error(Error::StsBadArg, "MapFusion::fuse: the fused map is CV_32FC1; the output given is fixed to " +
+                 typeToString(fused.type()) + " (pass a Mat or a Mat_<float>)");
+}
+
+//! Sums of finite float maps can still overflow: say so rather than hand out inf.
+void checkFused(const Mat& map)
+{
+    if (!checkRange(map))
+        CV_Error(Error::StsOutOfRange, "MapFusion::fuse: the views' values are too large: the fused map is not finite "
+                 "in float; scale the maps down");
+}
+
 /** Fusions that keep running per-pixel accumulators: memory is two frame-sized maps, whatever
     the number of views. */
 class AccumulatingFusion CV_FINAL : public MapFusion
 {
 public:
-    explicit AccumulatingFusion(int method) : method_(method), views_(0) {}
+    explicit AccumulatingFusion(int method) : method_(method), views_(0), converged_(false) {}
 
     void reset(Size frameSize, const LayerGeometry& /*geometry: the maps come upsampled already*/) CV_OVERRIDE
     {
@@ -60,6 +80,7 @@ public:
         accumulator_ = Mat::zeros(frameSize, CV_32F);
         weight_ = Mat::zeros(frameSize, CV_32F);
         views_ = 0;
+        converged_ = false;
     }
 
     void add(InputArray map_, InputArray validity_, InputArray /*lowResMap*/, InputArray /*warp*/) CV_OVERRIDE
@@ -68,6 +89,8 @@ public:
         CV_CheckTypeEQ(map_.type(), CV_32FC1, "MapFusion::add: a CV_32FC1 map is expected");
         CV_CheckEQ(map_.size(), accumulator_.size(), "MapFusion::add: the map must have the frame size given to reset()");
         const Mat map = map_.getMat();
+        if (!checkRange(map))
+            CV_Error(Error::StsBadArg, "MapFusion::add: the map contains NaN or infinite values");
         Mat validity;
         if (validity_.empty())
             validity = Mat::ones(map.size(), CV_32F);
@@ -76,6 +99,9 @@ public:
             CV_CheckTypeEQ(validity_.type(), CV_32FC1, "MapFusion::add: a CV_32FC1 validity is expected");
             CV_CheckEQ(validity_.size(), map.size(), "MapFusion::add: validity and map sizes differ");
             validity = validity_.getMat();
+            // A share of the pixel the view saw; a negative one would subtract the view's map.
+            if (!checkRange(validity, true, NULL, 0.0, 1.0 + 1e-6))
+                CV_Error(Error::StsOutOfRange, "MapFusion::add: the validity must be a share in [0, 1] at every pixel");
         }
         if (method_ == FUSION_MEAN)
         {
@@ -92,9 +118,12 @@ public:
     void fuse(OutputArray fused) const CV_OVERRIDE
     {
         CV_Assert(views_ > 0 && "MapFusion::fuse: no view was added");
+        checkOutput(fused);
+        converged_ = false;
         if (method_ == FUSION_MAX)
         {
             accumulator_.copyTo(fused);
+            converged_ = true;
             return;
         }
         // Pixels no view saw get 0, not 0/0.
@@ -102,7 +131,9 @@ public:
         Mat out = Mat::zeros(accumulator_.size(), CV_32F);
         divide(accumulator_, weight_, out);
         out.setTo(Scalar::all(0), ~seen);
+        checkFused(out);
         out.copyTo(fused);
+        converged_ = true;
     }
 
     int getViewCount() const CV_OVERRIDE { return views_; }
@@ -111,13 +142,16 @@ public:
     {
         FusionReport r;
         r.views = views_;
-        r.converged = views_ > 0;
+        r.converged = converged_;
         return r;
     }
+
+    void setProgressCallback(const ProgressCallback&) CV_OVERRIDE {}  // nothing to report: no solve
 
 private:
     int method_;
     int views_;
+    mutable bool converged_; //!< the last fuse() gave a map
     Mat accumulator_;
     Mat weight_;
 };
@@ -172,6 +206,7 @@ public:
     void fuse(OutputArray fused) const CV_OVERRIDE
     {
         CV_Assert(views_ > 0 && "MapFusion::fuse: no view was added");
+        checkOutput(fused);
         report_ = FusionReport();
         report_.views = problem_ ? problem_->views() : 0;
         if (!problem_)
@@ -183,15 +218,18 @@ public:
             return;
         }
         Mat u;
-        problem_->solve(u, report_.iterations, report_.residual, &report_.objective);
-        report_.converged = report_.residual < params_.tolerance;
+        problem_->solve(u, report_.iterations, report_.residual, &report_.objective, progress_);
         Mat map;
         resize(u, map, frame_, 0, 0, INTER_LINEAR);
-        map.convertTo(fused, CV_32F);
+        map.convertTo(map, CV_32F);
+        checkFused(map);
+        report_.converged = report_.residual < params_.tolerance;
+        map.copyTo(fused);
     }
 
     int getViewCount() const CV_OVERRIDE { return views_; }
     FusionReport getReport() const CV_OVERRIDE { return report_; }
+    void setProgressCallback(const ProgressCallback& callback) CV_OVERRIDE { progress_ = callback; }
 
 private:
     SuperResolutionParams params_;
@@ -200,6 +238,7 @@ private:
     int views_;
     Ptr<detail::SuperResolutionProblem> problem_;
     mutable FusionReport report_;
+    ProgressCallback progress_;
 };
 
 //! Greatest common divisor of two non-negative integers.
@@ -280,6 +319,7 @@ public:
         if (!wholePixelLattice(g, shifts, step))
         {
             Ptr<MapFusion> sr = MapFusion::create(FUSION_SUPER_RESOLUTION, params_);
+            sr->setProgressCallback(progress_);
             sr->reset(frame_, g);
             for (size_t v = 0; v < lowRes_.size(); v++)
                 sr->add(noArray(), noArray(), lowRes_[v], warps_[v]);
@@ -294,6 +334,7 @@ public:
 
     int getViewCount() const CV_OVERRIDE { return (int)lowRes_.size(); }
     FusionReport getReport() const CV_OVERRIDE { return report_; }
+    void setProgressCallback(const ProgressCallback& callback) CV_OVERRIDE { progress_ = callback; }
 
 private:
     //! Whether every view is the same pure translation.
@@ -419,6 +460,7 @@ private:
     LayerGeometry geometry_;
     std::vector<Mat> lowRes_, warps_;
     mutable FusionReport report_;
+    ProgressCallback progress_;
 };
 
 } // namespace

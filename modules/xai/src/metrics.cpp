@@ -255,19 +255,23 @@ private:
     std::vector<Mat> planes_;
 };
 
+/** The class a metric follows, read as ScoreCAM::compute reads it: -k is the k-th most likely class
+    of the given row (equal probabilities keep the lower id first). */
 int resolveClass(int classId, const Mat& probs, int row, const char* function)
 {
-    if (classId < 0)
-    {
-        Point top;
-        minMaxLoc(probs.row(row), NULL, NULL, NULL, &top);
-        return top.x;
-    }
-    if (classId >= probs.cols)
+    if (classId >= probs.cols || classId < -probs.cols) // not -classId > cols: -INT_MIN overflows
         CV_Error(Error::StsOutOfRange, cv::format(
-            "%s: class id %d is out of range: the net scores %d classes (ids 0 to %d, or -1 for the top-1 class)",
-            function, classId, probs.cols, probs.cols - 1));
-    return classId;
+            "%s: class id %d is out of range: the net scores %d classes (ids 0 to %d, or -1 to -%d for the most "
+            "likely ones)", function, classId, probs.cols, probs.cols - 1, probs.cols));
+    if (classId >= 0)
+        return classId;
+    Mat p;
+    probs.row(row).convertTo(p, CV_64F);
+    std::vector<int> ranked(probs.cols);
+    for (int c = 0; c < probs.cols; c++)
+        ranked[c] = c;
+    std::stable_sort(ranked.begin(), ranked.end(), [&](int a, int b) { return p.at<double>(a) > p.at<double>(b); });
+    return ranked[-classId - 1];
 }
 
 } // namespace

@@ -382,6 +382,16 @@ void SuperResolutionProblem::growStencil(int radius)
     if (radius <= radius_)
         return;
     const int n = unknown_.unknown.area(), oldSide = 2 * radius_ + 1, side = 2 * radius + 1;
+    // Q couples each unknown with a (2 radius + 1)^2 neighbourhood: a view zoomed out far, or the
+    // frame's own resolution, makes that quadratic in the frame (a 1/64 zoom asked for tens of GiB).
+    // The iterations keep a second copy of it.
+    const double mib = (double)n * side * side * sizeof(double) / (1 << 20);
+    if (mib > 1024)
+        CV_Error(Error::StsNoMem, cv::format("FUSION_SUPER_RESOLUTION would need %.0f MiB: a view zoomed out this far "
+                                             "couples each of the %d x %d unknown pixels with %d x %d others (at most "
+                                             "1024 MiB); use a smaller SuperResolutionParams::resolution (not 0) or "
+                                             "views closer to the frame's scale", mib, unknown_.unknown.width,
+                                             unknown_.unknown.height, side, side));
     std::vector<double> q((size_t)n * side * side, 0.0);
     for (int i = 0; i < n; i++)
         for (int dy = -radius_; dy <= radius_; dy++)
@@ -602,7 +612,8 @@ double SuperResolutionProblem::objective(const Mat& u_) const
            params_.lambdaTV * totalVariation(gx, gy) + params_.lambdaEnergy * pixelArea * dot(u, u);
 }
 
-void SuperResolutionProblem::solve(Mat& result, int& iterations, double& residual, std::vector<double>* history) const
+void SuperResolutionProblem::solve(Mat& result, int& iterations, double& residual, std::vector<double>* history,
+                                   const std::function<bool(int, int)>& progress) const
 {
     const int count = unknown_.unknown.area();
     result = Mat::zeros(unknown_.unknown, CV_64F);
@@ -662,8 +673,20 @@ void SuperResolutionProblem::solve(Mat& result, int& iterations, double& residua
     const double floorScale = 1e-12 * (1 + 2 * norm2(b) / n);
     std::vector<double> primal(count), dualX(count), dualY(count), gxNew, gyNew;
 
+    // The callback is asked at most every 0.1 s, so that it costs nothing next to the iterations and
+    // a cancel still stops the solve at once.
+    const int64 reportTicks = (int64)(0.1 * getTickFrequency());
+    int64 lastReport = getTickCount();
     for (iterations = 1; iterations <= params_.maxIterations; iterations++)
     {
+        if (progress && getTickCount() - lastReport >= reportTicks)
+        {
+            lastReport = getTickCount();
+            if (!progress(iterations - 1, params_.maxIterations))
+                CV_Error(Error::StsError, cv::format("the super-resolution solve was cancelled by the progress "
+                                                     "callback after %d of at most %d iterations", iterations - 1,
+                                                     params_.maxIterations));
+        }
         // Primal: a projected gradient step on f plus the dual's pull, kept non-negative.
         for (int i = 0; i < count; i++)
             uNew[i] = std::max(0.0, u[i] - tau * (grad[i] + ltp[i]));

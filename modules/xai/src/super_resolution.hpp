@@ -84,8 +84,11 @@ public:
     double objective(const Mat& u) const;
 
     /** Solves from the data's back-projection; u is CV_64F of the unknown's size.
-        @param history objective after each iteration, if not null */
-    void solve(Mat& u, int& iterations, double& residual, std::vector<double>* history) const;
+        @param history objective after each iteration, if not null
+        @param progress if not empty, called with (iterations, maxIterations) about every 0.1 s;
+        false stops the solve with a cv::Exception (StsError) */
+    void solve(Mat& u, int& iterations, double& residual, std::vector<double>* history,
+               const std::function<bool(int, int)>& progress = std::function<bool(int, int)>()) const;
 
 private:
     void applyQ(const std::vector<double>& u, std::vector<double>& out) const;

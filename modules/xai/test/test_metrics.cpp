@@ -346,6 +346,30 @@ TEST(XAI_Metrics, confidence_change_hand_checked)
     EXPECT_EQ(0, r.classId);
 }
 
+// Negative ids read as ScoreCAM::compute reads them: -k is the k-th most likely class (they all
+// meant the top-1 class, INT_MIN included).
+TEST(XAI_Metrics, negative_class_ids_rank_as_in_compute)
+{
+    const Mat image = objectImage();
+    const dnn::Net net = makeLinearNet();
+    const xai::ScoreCAM::Params p = linearParams();
+    const Mat map = Mat::ones(image.size(), CV_32F);
+    ASSERT_GT(linearProbability(image), 0.5) << "class 0 is the top-1 class of the test image";
+    EXPECT_EQ(0, confidenceChange(net, p, image, map, -1).classId);
+    EXPECT_EQ(1, confidenceChange(net, p, image, map, -2).classId);
+    expectError([&] { confidenceChange(net, p, image, map, -3); }, "class id -3 is out of range");
+    expectError([&] { confidenceChange(net, p, image, map, std::numeric_limits<int>::min()); },
+                "class id -2147483648 is out of range");
+    xai::PerturbationParams pp;
+    pp.steps = 2;
+    Mat second, one;
+    deletionCurve(net, p, image, map, -2, second, pp);
+    deletionCurve(net, p, image, map, 1, one, pp);
+    EXPECT_EQ(0.0, cv::norm(second, one, NORM_INF));
+    expectError([&] { insertionCurve(net, p, image, map, std::numeric_limits<int>::min(), one, pp); },
+                "out of range");
+}
+
 TEST(XAI_Metrics, confidence_change_baselines)
 {
     // A grey image on the linear net with mean 100: the zero-input baseline is grey 100, black is 0.

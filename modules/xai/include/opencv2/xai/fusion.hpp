@@ -5,8 +5,11 @@
 #ifndef OPENCV_XAI_FUSION_HPP
 #define OPENCV_XAI_FUSION_HPP
 
+#include <functional>
+
 #include "opencv2/core.hpp"
 #include "opencv2/xai/layer_geometry.hpp"
+#include "opencv2/xai/progress.hpp"
 
 namespace cv {
 namespace xai {
@@ -166,6 +169,12 @@ public:
 
     //! @brief How the last fuse() went (see FusionReport).
     CV_WRAP virtual FusionReport getReport() const = 0;
+
+    /** @brief Sets a callback that a super-resolution solve calls about every 0.1 s with (iterations
+    done, SuperResolutionParams::maxIterations); returning false stops the solve, and fuse() throws a
+    cv::Exception with code cv::Error::StsError. An empty function removes it. Mean, maximum and
+    interleaving need no solve and never call it. */
+    virtual void setProgressCallback(const ProgressCallback& callback) = 0;
 
 protected:
     MapFusion();

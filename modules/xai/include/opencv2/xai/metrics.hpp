@@ -63,7 +63,7 @@ struct CV_EXPORTS_W_SIMPLE ConfidenceChange
 {
     CV_WRAP ConfidenceChange();
 
-    //! The class whose probability is compared (a negative request resolved to the top-1 class).
+    //! The class whose probability is compared (a negative request -k resolved to the k-th most likely class).
     CV_PROP_RW int classId;
     //! \f$Y_c\f$: class probability of the original image.
     CV_PROP_RW double original;
@@ -101,7 +101,8 @@ for the Increase in Confidence.
 @param preprocessing the net's input and score description (see classProbabilities()).
 @param image the explained image.
 @param saliency single-channel map of the image's size with values in [0, 1].
-@param classId class to compare; a negative value uses the top-1 class of the original image.
+@param classId class to compare; a negative value -k uses the k-th most likely class of the original
+image, as ScoreCAM::compute reads it (-1: the top-1 class).
 @param baseline what a map value of 0 leaves: one of cv::xai::PerturbationBaseline.
 @param blurSigma blur of BASELINE_BLUR, in pixels.
 */
@@ -122,7 +123,8 @@ scaling the map by a positive factor does not change the curve.
 @param preprocessing the net's input and score description (see classProbabilities()).
 @param image the explained image.
 @param saliency single-channel map of the image's size (any finite values; only their order matters).
-@param classId class whose probability is followed; negative: the top-1 class of the image.
+@param classId class whose probability is followed; a negative value -k: the k-th most likely class of
+the image (as ScoreCAM::compute reads it).
 @param curve CV_64F row of PerturbationParams::steps + 1 probabilities, step 0 being the image itself.
 @param params steps, baseline and batch size.
 @return the area under the curve over [0, 1] by the trapezoid rule (see curveAUC()).
@@ -141,7 +143,8 @@ itself. A higher area under the curve is better.
 @param preprocessing the net's input and score description (see classProbabilities()).
 @param image the explained image.
 @param saliency single-channel map of the image's size (any finite values; only their order matters).
-@param classId class whose probability is followed; negative: the top-1 class of the image.
+@param classId class whose probability is followed; a negative value -k: the k-th most likely class of
+the image (as ScoreCAM::compute reads it).
 @param curve CV_64F row of PerturbationParams::steps + 1 probabilities.
 @param params steps, baseline and batch size.
 @return the area under the curve over [0, 1] by the trapezoid rule (see curveAUC()).

@@ -11,6 +11,7 @@
 #include "opencv2/core.hpp"
 #include "opencv2/dnn.hpp"
 #include "opencv2/xai/layer_geometry.hpp"
+#include "opencv2/xai/progress.hpp"
 
 namespace cv {
 namespace xai {
@@ -82,13 +83,6 @@ enum UpsamplingMode
     UPSAMPLE_RESIZE = 1
 };
 
-/** @brief Progress report: called after every network forward of a computation.
-
-@param done forwards done so far in the current call.
-@param total forwards the current call needs in all.
-@return false to cancel the computation; it then throws a cv::Exception with code cv::Error::StsError.
-*/
-typedef std::function<bool(int done, int total)> ProgressCallback;
 
 /** @brief Score-CAM: a gradient-free class activation map for any cv::dnn::Net.
 
