@@ -168,6 +168,22 @@ int mergeSummaries(const std::string& dir, bool quiet)
                 throw UsageError("--merge-summaries: '" + s.path.string() + "' and '" + first.path.string() +
                                  "' differ in '" + key + "': only the shards of one run merge");
     }
+    // The parameters each map records (per method and fusion) are the run's settings too.
+    std::map<std::string, std::pair<std::string, fs::path>> parameters;
+    for (const ShardSummary& s : shards)
+        for (const cv::FileNode& im : s.root["images"])
+            for (const cv::FileNode& c : im["classes"])
+                for (const cv::FileNode& m : c["maps"])
+                {
+                    const std::string key = (std::string)m["method"] + " " + textOf(m["parameters"]["fusion"]);
+                    const std::string text = textOf(m["parameters"]);
+                    const auto known = parameters.emplace(key, std::make_pair(text, s.path)).first;
+                    if (known->second.first != text)
+                        throw UsageError("--merge-summaries: '" + s.path.string() + "' and '" +
+                                         known->second.second.string() + "' differ in the parameters of " +
+                                         (std::string)m["method"] + ": only the shards of one run merge");
+                }
+
     std::vector<std::pair<int, cv::FileNode>> images;
     int total = 0, done = 0, failed = 0;
     double totalMs = 0;
