@@ -48,10 +48,12 @@ chmod 755 "$CLUSTER"  # munged, as munge, goes through it
 export SLURM_CONF=$CLUSTER/slurm.conf
 
 # ---- stopping everything this test started, by process id, whatever happens ----
-pids=()
+pids=()     # the daemons, in the order they started
+waiting=    # a command the test waits for (in the background, so that SIGTERM is handled at once)
 cleanup() {
   local rc=$?
   set +e
+  [[ -n $waiting ]] && kill "$waiting" 2>/dev/null
   if [[ -S $CLUSTER/munge/munge.socket && -f $SLURM_CONF ]]; then
     scancel --quiet --user=root 2>/dev/null  # this cluster's jobs only: SLURM_CONF is ours
     for _ in $(seq 50); do [[ -z $(squeue -h 2>/dev/null) ]] && break; sleep 0.2; done
@@ -73,6 +75,15 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 143' TERM INT
+# Runs a command and waits for it; a SIGTERM or Ctrl-C meanwhile stops the test, and the command, at once.
+run() {
+  "$@" &
+  waiting=$!
+  local rc=0
+  wait "$waiting" || rc=$?
+  waiting=
+  return $rc
+}
 
 # ---- munge: a key, a socket and a log of its own, so that no other munged is touched ----
 step=$SECONDS
@@ -157,12 +168,12 @@ unset SLURM_ARRAY_TASK_ID JOB_COMPLETION_INDEX AWS_BATCH_JOB_ARRAY_INDEX XAI_SHA
 
 # One process: the same script outside Slurm, as shard 0 of 1.
 step=$SECONDS
-SLURM_ARRAY_TASK_ID=0 XAI_SHARD_COUNT=1 OUT=one bash evaluate.sbatch
+SLURM_ARRAY_TASK_ID=0 XAI_SHARD_COUNT=1 OUT=one run bash evaluate.sbatch
 say "one process: $(elapsed "$step")"
 
 step=$SECONDS
 doc_command "sbatch --array=0-3 --wait evaluate.sbatch"
-sbatch --array=0-3 --wait evaluate.sbatch || fail "the job array failed"
+run timeout 300 sbatch --array=0-3 --wait evaluate.sbatch || fail "the job array failed or took over 300 s"
 say "job array of 4: $(elapsed "$step")"
 for i in 0 1 2 3; do grep -q "shard $i of 4 (SLURM_ARRAY_TASK_ID=$i, SLURM_ARRAY_TASK_COUNT=4)" slurm-*_$i.out ||
   fail "task $i did not run shard $i of 4 from Slurm's variables: $(cat slurm-*_$i.out)"; done
@@ -180,7 +191,7 @@ same_as_one_process() {
 }
 step=$SECONDS
 doc_command "xai_evaluate --merge eval/shard-0 eval/shard-1 eval/shard-2 eval/shard-3 --output eval/all"
-xai_evaluate --merge eval/shard-0 eval/shard-1 eval/shard-2 eval/shard-3 --output eval/all
+run xai_evaluate --merge eval/shard-0 eval/shard-1 eval/shard-2 eval/shard-3 --output eval/all
 same_as_one_process eval/all
 say "merged, the same rows as one process ($(($(wc -l <eval/all/per_image.csv) - 1)) rows): $(elapsed "$step")"
 
@@ -223,7 +234,7 @@ grep -q "shard 2 of 4 (SLURM_ARRAY_TASK_ID=2, XAI_SHARD_COUNT=4)" slurm-*_2.out 
   fail "the resubmitted shard did not keep the rows finished before the kill as they were"
 doc_command "xai_evaluate --merge eval/shard-0 eval/shard-1 eval/shard-2 eval/shard-3 --output eval/all"
 rm -rf eval/all
-xai_evaluate --merge eval/shard-0 eval/shard-1 eval/shard-2 eval/shard-3 --output eval/all
+run xai_evaluate --merge eval/shard-0 eval/shard-1 eval/shard-2 eval/shard-3 --output eval/all
 same_as_one_process eval/all
 say "resubmitted shard 2 kept its $((kept - 1)) rows and finished; merged, the same rows as one process: $(elapsed "$step")"
 say "PASSED"
