@@ -138,6 +138,9 @@ SlurmdDebug=info
 SchedulerParameters=sched_min_interval=0
 MaxArraySize=1001
 KillWait=5
+# sbatch --wait polls again after 2 s, then 8 and 32 s unless that reaches half of MinJobAge: with
+# the default (300 s) it came back 32 s after the array ended; with 5, within 2 s.
+MinJobAge=5
 NodeName=$host NodeAddr=127.0.0.1 CPUs=$(nproc) State=UNKNOWN
 PartitionName=xai Nodes=$host Default=YES MaxTime=INFINITE State=UP
 EOF
