@@ -231,12 +231,14 @@ doc_command "sbatch --array=2 --export=ALL,XAI_SHARD_COUNT=4 evaluate.sbatch"
 job=$(sbatch --array=2 --export=ALL,XAI_SHARD_COUNT=4 evaluate.sbatch | awk '{ print $NF }')
 for _ in $(seq 1200); do [[ -z $(squeue -h -j "$job" 2>/dev/null) ]] && break; sleep 0.1; done
 [[ -z $(squeue -h -j "$job") ]] || fail "the resubmitted shard did not finish in 120 s"
-grep -q "shard 2 of 4 (SLURM_ARRAY_TASK_ID=2, XAI_SHARD_COUNT=4)" slurm-*_2.out ||
-  fail "the resubmitted task did not run shard 2 of 4: $(cat slurm-*_2.out)"
+log=slurm-${job}_2.out
+grep -q "shard 2 of 4 (SLURM_ARRAY_TASK_ID=2, XAI_SHARD_COUNT=4)" "$log" ||
+  fail "the resubmitted task did not run shard 2 of 4: $(cat "$log")"
+grep -q " $((expected - kept)) evaluated, $((kept - 1)) already in eval/shard-2, 0 failed" "$log" ||
+  fail "the resubmitted shard did not compute exactly the $((expected - kept)) missing rows: $(cat "$log")"
 [[ $(head -n "$kept" eval/shard-2/per_image.csv) == "$(cat finished_before_kill.csv)" ]] ||
   fail "the resubmitted shard did not keep the rows finished before the kill as they were"
 doc_command "xai_evaluate --merge eval/shard-0 eval/shard-1 eval/shard-2 eval/shard-3 --output eval/all"
-rm -rf eval/all
 run xai_evaluate --merge eval/shard-0 eval/shard-1 eval/shard-2 eval/shard-3 --output eval/all
 same_as_one_process eval/all
 say "resubmitted shard 2 kept its $((kept - 1)) rows and finished; merged, the same rows as one process: $(elapsed "$step")"
