@@ -6,6 +6,9 @@
 XAI_PACKAGES=(build-essential cmake ninja-build pkg-config ccache
               libopencv-dev libopencv-contrib-dev libboost-program-options-dev libgtest-dev)
 
+# What CI adds: a single-node Slurm cluster for tests/slurm_cluster.sh, which is skipped without it.
+XAI_CI_PACKAGES=(slurm-wlm munge)
+
 xai_install_missing() {
   local missing=() p
   for p in "$@"; do

@@ -587,6 +587,9 @@ int runEvaluation(const Options& o)
     if ((long long)o.perturbation.steps > (long long)firstSize.area() && !firstSize.empty())
         throw UsageError(tooManySteps(o.perturbation.steps, *todo[0], firstSize));
     const Plan plan = planOf(o, explainNet, todo, done, firstSize);
+    if (!o.quiet && !o.shardSource.empty())  // --shard auto: say which, in the job's log
+        std::fprintf(stderr, "xai_evaluate: shard %d of %d (%s): %s to do\n", o.shardIndex, o.shardCount,
+                     o.shardSource.c_str(), xai_samples::counted((long long)todo.size(), "image").c_str());
     if (!o.quiet)
         announceLongRun(o, plan, explainNet, pending);
 

@@ -18,6 +18,7 @@
 
 #include "../common/cli_parse.hpp"
 #include "../common/cli_preprocessing.hpp"
+#include "../common/cli_shard.hpp"
 #include "../common/cli_values.hpp"
 #include "../common/fusion_options.hpp"
 #include "../common/fusion_options.hpp"
@@ -111,7 +112,8 @@ void printHelp(std::ostream& out, const po::options_description& visible)
            "    interrupted is resumed by running the same command again: images already in\n"
            "    the output are skipped. The output folder remembers the settings and a\n"
            "    checksum of the model file; a run with other settings, or a retrained model,\n"
-           "    refuses to write into it.\n"
+           "    refuses to write into it. Under a scheduler, --shard auto takes I and N from\n"
+           "    the job array (Slurm, Kubernetes indexed jobs, AWS Batch): docs/scale-out.md.\n"
            "\n"
         << visible
         << "\n"
@@ -139,6 +141,8 @@ void printHelp(std::ostream& out, const po::options_description& visible)
            "        xai_evaluate ... --shard 0/2 --output eval/s0 &\n"
            "        xai_evaluate ... --shard 1/2 --output eval/s1; wait\n"
            "        xai_evaluate --merge eval/s0 eval/s1 --output eval/resnet\n"
+           "    As a Slurm job array of 4 tasks (sbatch --array=0-3), each in its own folder:\n"
+           "        xai_evaluate ... --shard auto --output eval/shard-$SLURM_ARRAY_TASK_ID\n"
            "\n"
            "EXIT STATUS\n"
            "    0  every image was evaluated.\n"
@@ -302,8 +306,7 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
     data.add_options()
         ("ground-truth,g", po::value<std::string>()->value_name("FILE"), "the images and their objects (see DESCRIPTION)")
         ("limit", po::value<int>()->value_name("N")->default_value(0), "only the first N images of the file; 0: all")
-        ("shard", po::value<std::string>()->value_name("I/N")->default_value("0/1"), "evaluate the images whose index "
-            "modulo N is I (0 <= I < N)");
+        ("shard", po::value<std::string>()->value_name("I/N|auto")->default_value("0/1"), shardHelp("images").c_str());
 
     po::options_description metrics("Metrics");
     metrics.add_options()
@@ -441,14 +444,10 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
     o.limit = vm["limit"].as<int>();
     if (o.limit < 0)
         throw UsageError("--limit must be 0 (all) or positive");
-    const std::string shard = str("shard");
-    const size_t slash = shard.find('/');
-    if (slash == std::string::npos)
-        throw UsageError("--shard: '" + shard + "' is not I/N");
-    o.shardIndex = (int)parseWhole("shard", shard.substr(0, slash));
-    o.shardCount = (int)parseWhole("shard", shard.substr(slash + 1));
-    if (o.shardCount < 1 || o.shardIndex < 0 || o.shardIndex >= o.shardCount)
-        throw UsageError("--shard " + shard + ": I/N with N >= 1 and 0 <= I < N is expected");
+    const Shard shard = parseShard(str("shard"));
+    o.shardIndex = shard.index;
+    o.shardCount = shard.count;
+    o.shardSource = shard.source;
 
     // Metrics.
     cv::xai::PerturbationParams& pp = o.perturbation;

@@ -58,6 +58,7 @@ struct Options
     int limit = 0;           //!< first N images only; 0: all
     int shardIndex = 0;
     int shardCount = 1;
+    std::string shardSource; //!< --shard auto: the variables the shard came from
 
     // Metrics.
     cv::xai::PerturbationParams perturbation;

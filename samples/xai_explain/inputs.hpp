@@ -19,6 +19,7 @@ struct ImageItem
 {
     std::string path;
     std::string stem;  //!< output file prefix, unique within the run
+    int index = 0;     //!< position in the whole list, which decides the shard
 };
 
 /** Expands image arguments (files, folders, list files as @file or *.txt) into the images to

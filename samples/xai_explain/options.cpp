@@ -20,6 +20,7 @@
 
 #include "../common/cli_parse.hpp"
 #include "../common/cli_preprocessing.hpp"
+#include "../common/cli_shard.hpp"
 #include "../common/cli_values.hpp"
 #include "../common/fusion_options.hpp"
 
@@ -184,6 +185,8 @@ void printHelp(std::ostream& out, const po::options_description& visible)
            "SYNOPSIS\n"
            "    xai_explain [OPTIONS] [IMAGE...]\n"
            "    xai_explain --model FILE [--size WxH] --list-layers\n"
+           "    xai_explain --shard I/N|auto [OPTIONS] [IMAGE...]\n"
+           "    xai_explain --merge-summaries DIR\n"
            "    xai_explain --help\n"
            "\n"
            "DESCRIPTION\n"
@@ -228,6 +231,12 @@ void printHelp(std::ostream& out, const po::options_description& visible)
            "                     centroid)\n"
            "    Maps have the image's size and values in [0, 1]. Images whose names share a\n"
            "    stem get -2, -3, ... appended.\n"
+           "\n"
+           "    With --shard I/N, the images whose index in the whole list modulo N is I are\n"
+           "    explained, with the names they get in a whole run, and the summary is\n"
+           "    summary-shard-I-of-N.json (each image with its \"index\" in the list). When\n"
+           "    every shard is done, --merge-summaries DIR joins them into DIR/summary.json:\n"
+           "    a whole run's, but for the timings. docs/scale-out.md has job scripts.\n"
            "\n"
            "EXAMPLES\n"
            "    Explain the demo picture with the bundled model:\n"
@@ -340,6 +349,10 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
         ("alpha", number("A", o.alpha), "opacity of the map over the image, 0 to 1")
         ("quiet,q", po::bool_switch(), "no progress, no estimate of a long run and no final note; errors and "
             "warnings about the input are still printed")
+        ("shard", word("I/N|auto", "0/1"), (shardHelp("images") + "; each shard writes "
+            "summary-shard-I-of-N.json instead of summary.json").c_str())
+        ("merge-summaries", word("DIR"), "join the shards' summaries in DIR into DIR/summary.json, in the order "
+            "of one run's; nothing is computed")
         ("help,h", "print this help and exit");
 
     po::options_description visible("OPTIONS", 80, 40);
@@ -355,6 +368,18 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
     }
     auto given = [&](const char* name) { return vm.count(name) && !vm[name].defaulted(); };
     auto str = [&](const char* name) { return vm[name].as<std::string>(); };
+
+    if (vm.count("merge-summaries"))
+    {
+        o.mergeSummaries = str("merge-summaries");
+        if (o.mergeSummaries.empty())
+            throw UsageError("--merge-summaries must name a folder");
+        for (const char* other : {"model", "image", "shard", "output", "list-layers"})
+            if (given(other))
+                throw UsageError(std::string("--merge-summaries computes nothing: --") + other + " has no use with it");
+        o.quiet = vm["quiet"].as<bool>();
+        return true;
+    }
 
     // Model, sidecar, labels. The bundled data is looked for only when something is missing.
     fs::path dataDir;
@@ -454,6 +479,10 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
     o.alpha = vm["alpha"].as<double>();
     requireRange("alpha", o.alpha, 0, 1, "an opacity, 0 to 1");
     o.quiet = vm["quiet"].as<bool>();
+    const Shard shard = parseShard(str("shard"));
+    o.shardIndex = shard.index;
+    o.shardCount = shard.count;
+    o.shardSource = shard.source;
     return true;
 }
 

@@ -48,6 +48,12 @@ struct Options
     double alpha = 0.5;
     bool quiet = false;
 
+    // Sharding: this process explains the images whose index in the whole list modulo shardCount is shardIndex.
+    int shardIndex = 0;
+    int shardCount = 1;
+    std::string shardSource;     //!< --shard auto: the variables the shard came from
+    std::string mergeSummaries;  //!< --merge-summaries DIR: join the shards' summaries there, compute nothing
+
     // Where the preprocessing came from, for the summary.
     std::string preset = "none";
     std::string sidecar;     //!< the <model-stem>.yml that was read, if any

@@ -217,11 +217,15 @@ static void writeSummaryTo(xai_samples::DocumentWriter& fs, const Options& o, in
     if (!stoppedBy.empty())
         fs << "stopped_by" << stoppedBy;
     fs << "total_ms" << totalMs;
+    if (o.shardCount > 1)
+        fs << "shard_index" << o.shardIndex << "shard_count" << o.shardCount;
 
     fs << "images" << "[";
     for (const ImageRecord& im : images)
     {
         fs << "{";
+        if (o.shardCount > 1)
+            fs << "index" << im.index;  // where --merge-summaries puts it back
         fs << "path" << im.path << "stem" << im.stem;
         fs << "status" << (im.error.empty() ? "ok" : "error");
         if (!im.error.empty())

@@ -71,12 +71,22 @@ struct ClassRecord
 
 struct ImageRecord
 {
+    int index = 0;  //!< in the whole list of images (written in a shard's summary)
     std::string path, stem;
     std::string error;  //!< empty when the image was explained
     std::string warning;  //!< what was wrong with an image that was explained all the same
     cv::Size size;
     std::vector<ClassRecord> classes;
 };
+
+//! "summary.json", or a shard's "summary-shard-I-of-N.json".
+std::string summaryFileName(int shardIndex, int shardCount);
+
+/** Joins the summaries the shards of one run wrote in `dir` into dir/summary.json, images in the
+    order of a whole run, the counts and times added up; returns the exit code (1 when a shard was
+    stopped or some images failed, as a whole run would). Throws UsageError when a shard's summary is
+    missing, or the shards were run with different settings. */
+int mergeSummaries(const std::string& dir, bool quiet);
 
 /** Writes summary.json: the run's settings, then per image done and class every map's figures;
     `stoppedBy` names the signal that stopped the run before all `imagesRequested` images were done

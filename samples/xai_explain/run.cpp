@@ -89,10 +89,12 @@ public:
     int operator()()
     {
         const Clock::time_point start = Clock::now();
-        // A summary left by an earlier run in this folder would describe files this run replaces.
-        const std::string summary = outputPath("summary.json");
+        // A summary left by an earlier run in this folder would describe files this run replaces (a
+        // shard's too: the merged one).
+        const std::string summary = outputPath(summaryFileName(o_.shardIndex, o_.shardCount));
         std::error_code ec;
         fs::remove(summary, ec);
+        fs::remove(outputPath(summaryFileName(0, 1)), ec);
         std::vector<ImageRecord> records;
         int failed = 0;
         std::vector<double> costs;
@@ -101,6 +103,7 @@ public:
         for (size_t i = 0; i < images_.size() && !xai_samples::stopSignal(); i++)
         {
             ImageRecord rec;
+            rec.index = images_[i].index;
             rec.path = images_[i].path;
             rec.stem = images_[i].stem;
             progress_.beginImage((int)i, fs::path(rec.path).filename().string(), costs);
@@ -374,6 +377,8 @@ int run(const Options& o)
 {
     if (o.quiet)
         cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
+    if (!o.mergeSummaries.empty())
+        return mergeSummaries(o.mergeSummaries, o.quiet);
 
     cv::dnn::Net net = loadNet(o);
     if (o.listLayers)
@@ -385,8 +390,20 @@ int run(const Options& o)
     }
     checkLayerName(net, o.params.scoreCam.targetLayer, "--layer");
     checkLayerName(net, o.params.scoreCam.scoreLayer, "--score-layer");
-    const std::vector<ImageItem> images =
+    const std::vector<ImageItem> all =
         collectImages(o.images, [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); });
+    // A shard takes every N-th image of the whole list, which every shard collects alike: the same
+    // names (stems made unique over the whole list) and the same split in every process.
+    std::vector<ImageItem> images;
+    for (size_t i = 0; i < all.size(); i++)
+        if ((long long)(i % (size_t)o.shardCount) == o.shardIndex)
+        {
+            images.push_back(all[i]);
+            images.back().index = (int)i;
+        }
+    if (!o.quiet && !o.shardSource.empty())  // --shard auto: say which, in the job's log
+        std::fprintf(stderr, "xai_explain: shard %d of %d (%s): %zu of %zu images\n", o.shardIndex, o.shardCount,
+                     o.shardSource.c_str(), images.size(), all.size());
 
     std::error_code ec;
     fs::create_directories(o.outputDir, ec);
