@@ -53,7 +53,20 @@ const Choices& weightChoices()
 const Choices& fusionChoices()
 {
     static const Choices c = {{"mean", cv::xai::FUSION_MEAN}, {"max", cv::xai::FUSION_MAX},
-                              {"super-resolution", cv::xai::FUSION_SUPER_RESOLUTION}};
+                              {"super-resolution", cv::xai::FUSION_SUPER_RESOLUTION},
+                              {"interleave", cv::xai::FUSION_INTERLEAVE}};
+    return c;
+}
+
+const Choices& viewWeightChoices()
+{
+    static const Choices c = {{"shared", cv::xai::VIEW_WEIGHTS_SHARED}, {"per-view", cv::xai::VIEW_WEIGHTS_PER_VIEW}};
+    return c;
+}
+
+const Choices& upsamplingChoices()
+{
+    static const Choices c = {{"geometry", cv::xai::UPSAMPLE_LAYER_GEOMETRY}, {"resize", cv::xai::UPSAMPLE_RESIZE}};
     return c;
 }
 

@@ -33,6 +33,10 @@ int choose(const std::string& option, const std::string& value, const Choices& c
 std::string nameOf(int value, const Choices& choices);
 
 //! probability, increase, softmax, raw: cv::xai::WeightMode by name.
+//! --view-weights: where Augmented Score-CAM's views get their channel weights (cv::xai::ViewWeights).
+const Choices& viewWeightChoices();
+//! --upsampling: how the layer's grid meets the input (cv::xai::UpsamplingMode).
+const Choices& upsamplingChoices();
 const Choices& weightChoices();
 
 //! mean, max: cv::xai::FusionMethod by name.

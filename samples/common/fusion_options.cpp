@@ -88,9 +88,11 @@ po::options_description superResolutionOptions()
         ("sr-view-scale", po::value<std::string>()->value_name("NAME")->default_value(d.normalizeViews ? "max" : "common"),
             "max: each view's map divided by its own maximum (as Augmented Grad-CAM); common: the class "
             "scores' common scale")
-        ("lattice", po::value<std::string>()->value_name("K")->default_value("0"),
-            "designed views: shift the views by a K x K lattice of offsets inside one cell of the layer, "
-            "instead of at random (--max-shift is then not used); 0: random shifts");
+        ("lattice", po::value<std::string>()->value_name("K")->default_value(
+            std::to_string(cv::xai::AugmentedScoreCAM::Params().augmentation.latticeSize)),
+            "designed views: shift the views by a K x K lattice of whole-pixel offsets inside one stride of the "
+            "layer (N = K x K views interleave exactly), instead of at random (--max-shift is then not used); "
+            "0: random shifts");
     return o;
 }
 

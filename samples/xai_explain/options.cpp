@@ -36,7 +36,6 @@ namespace {
 const char* const kProgram = "xai_explain";
 const char* const kDefaultModel = "shapes_resnet.onnx";
 const char* const kDefaultImage = "demo.png";
-const int kDefaultAugmentations = 16;
 
 // ---- names of enumerated values: one table per option, used both ways ----
 
@@ -315,14 +314,23 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
     po::options_description method("Method");
     method.add_options()
         ("method", word("NAME", "both"), "score-cam, augmented or both")
-        ("augmentations,n", whole("N", kDefaultAugmentations), "views of the image for Augmented Score-CAM, the "
+        ("augmentations,n", whole("N", defaults.augmentation.numAugmentations), "views of the image for Augmented "
+            "Score-CAM, the "
             "original included")
         ("max-angle", number("DEG", defaults.augmentation.maxAngle), "views are rotated by up to this many degrees")
         ("max-shift", number("F", defaults.augmentation.maxShift), "views are shifted by up to this fraction of the "
             "frame, per axis")
-        ("fusion", word("NAME", fusionName(defaults.fusion)), "how views are fused: super-resolution (the map "
-            "whose warped, downsampled copies best match every view's low-resolution map; see the super-resolution "
-            "options), mean (over the views that saw a pixel) or max")
+        ("fusion", word("NAME", fusionName(defaults.fusion)), "how views are fused: interleave (shift-and-stitch: "
+            "views shifted by a whole-pixel lattice of the layer's stride put their cells where the network has them; "
+            "other views go to super-resolution), super-resolution (the map whose warped, downsampled copies best "
+            "match every view's low-resolution map; see the super-resolution options), mean (over the views that "
+            "saw a pixel) or max")
+        ("view-weights", word("NAME", nameOf(defaults.viewWeights, viewWeightChoices())), "shared: the channel "
+            "weights are scored once, on the image, and every view uses them (a view costs one image in a batch); "
+            "per-view: every view scored on its own masked inputs, as the paper does (N times Score-CAM's cost)")
+        ("upsampling", word("NAME", nameOf(sd.upsampling, upsamplingChoices())), "geometry: the layer's cells are "
+            "placed where the network has them (its true stride and offset); resize: classic Score-CAM, cv::resize "
+            "of the grid to the input")
         ("compare-fusions", word("LIST", ""), "also fuse the same views by these fusions (comma-separated), "
             "for the montage and as maps of their own; costs no forwards")
         ("weights", word("NAME", weightModeName(sd.weightMode)), "channel weights: probability (of the class on "
@@ -441,6 +449,8 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
     requireRange("max-shift", o.params.augmentation.maxShift, 0, 1, "a fraction of the frame, 0 to 1");
     o.params.augmentation.seed = vm["seed"].as<int>();
     o.params.fusion = choose("fusion", str("fusion"), fusionChoices());
+    o.params.viewWeights = choose("view-weights", str("view-weights"), viewWeightChoices());
+    p.upsampling = choose("upsampling", str("upsampling"), upsamplingChoices());
     readSuperResolutionOptions(vm, o.params.superResolution, o.params.augmentation);
     std::stringstream fusions(str("compare-fusions"));
     for (std::string name; std::getline(fusions, name, ',');)

@@ -12,14 +12,26 @@ class xai_test(NewOpenCVTests):
 
     def test_params_defaults(self):
         p = cv.xai.AugmentedScoreCAM.Params()
-        self.assertEqual(p.fusion, cv.xai.FUSION_SUPER_RESOLUTION)
-        self.assertEqual(p.augmentation.numAugmentations, 16)
+        self.assertEqual(p.fusion, cv.xai.FUSION_INTERLEAVE)
+        self.assertEqual(p.viewWeights, cv.xai.VIEW_WEIGHTS_SHARED)
+        self.assertEqual(p.augmentation.numAugmentations, 64)
+        self.assertEqual(p.augmentation.latticeSize, 8)
         s = cv.xai.ScoreCAM.Params()
+        self.assertEqual(s.upsampling, cv.xai.UPSAMPLE_LAYER_GEOMETRY)
         self.assertEqual(s.batchSize, 16)
         self.assertEqual(s.weightMode, cv.xai.WEIGHT_PROBABILITY)
         s.batchSize = 4
         p.scoreCam = s
         self.assertEqual(p.scoreCam.batchSize, 4)
+
+    def test_layer_geometry(self):
+        g = cv.xai.resizeGeometry((224, 224), (13, 13))
+        self.assertAlmostEqual(g.stride[0], 224 / 13)
+        self.assertFalse(g.fromLayers)
+        low = np.arange(6, dtype=np.float32).reshape(2, 3)
+        up = cv.xai.upsampleToFrame(low, g, (12, 8))
+        self.assertEqual(up.shape, (8, 12))
+        self.assertTrue(np.allclose(up, cv.resize(low, (12, 8), interpolation=cv.INTER_LINEAR)))
 
     def test_generate_and_unwarp(self):
         a = cv.xai.AugmentationParams()
