@@ -62,13 +62,14 @@ static double latticeOffset(int m, int k, double s)
     return (step == k / 2 && k % 2 == 0 ? -step : step) * s / k;
 }
 
-void generateWarps(Size frameSize, const AugmentationParams& params, OutputArrayOfArrays warps, Size gridSize)
+/** The views' warps; lattice offsets are multiples of cell / k, rounded to whole pixels when asked
+    (a whole-pixel layer grid, whose shifted views interleave exactly). */
+static void drawWarps(Size frameSize, const AugmentationParams& params, Point2d cell, bool wholePixels,
+                      OutputArrayOfArrays warps)
 {
     checkAugmentationParams(params);
     CV_Assert(frameSize.width > 0 && frameSize.height > 0);
     const int k = params.latticeSize;
-    if (k > 0 && (gridSize.width <= 0 || gridSize.height <= 0))
-        CV_Error(Error::StsBadArg, "AugmentationParams::latticeSize needs the target layer's grid size (gridSize)");
     const Point2f centre((frameSize.width - 1) * 0.5f, (frameSize.height - 1) * 0.5f);
     RNG rng((uint64)(int64)params.seed);
     std::vector<Mat> out(params.numAugmentations);
@@ -83,9 +84,14 @@ void generateWarps(Size frameSize, const AugmentationParams& params, OutputArray
         double dy = (2 * u_dy - 1) * params.maxShift * frameSize.height;
         if (k > 0)
         {
-            const int cell = i % (k * k);
-            dx = latticeOffset(cell % k, k, frameSize.width / (double)gridSize.width);
-            dy = latticeOffset(cell / k, k, frameSize.height / (double)gridSize.height);
+            const int lattice = i % (k * k);
+            dx = latticeOffset(lattice % k, k, cell.x);
+            dy = latticeOffset(lattice / k, k, cell.y);
+            if (wholePixels)
+            {
+                dx = cvRound(dx);
+                dy = cvRound(dy);
+            }
         }
         const double scale = params.minScale + u_scale * (params.maxScale - params.minScale);
         // Element by element: Mat(Matx) copies the data, so copyTo() into it would change a temporary.
@@ -96,6 +102,7 @@ void generateWarps(Size frameSize, const AugmentationParams& params, OutputArray
                 m(r, c) = rotation.at<double>(r, c);
         if (params.horizontalFlip && u_flip < 0.5)
             m = m * Matx33d(-1, 0, 2 * centre.x, 0, 1, 0, 0, 0, 1);
+        // A pure shift stays exactly one (getRotationMatrix2D of angle 0 and scale 1 is exact).
         m(0, 2) += dx;
         m(1, 2) += dy;
         out[i] = Mat(m).rowRange(0, 2).clone();
@@ -106,6 +113,23 @@ void generateWarps(Size frameSize, const AugmentationParams& params, OutputArray
         warps.create(2, 3, CV_64F, (int)i);
         out[i].copyTo(warps.getMat((int)i));
     }
+}
+
+void generateWarps(Size frameSize, const AugmentationParams& params, OutputArrayOfArrays warps, Size gridSize)
+{
+    if (params.latticeSize > 0 && (gridSize.width <= 0 || gridSize.height <= 0))
+        CV_Error(Error::StsBadArg, "AugmentationParams::latticeSize needs the target layer's grid size (gridSize)");
+    const Point2d cell = gridSize.width > 0 && gridSize.height > 0
+        ? Point2d(frameSize.width / (double)gridSize.width, frameSize.height / (double)gridSize.height) : Point2d();
+    drawWarps(frameSize, params, cell, false, warps);
+}
+
+void generateLayerWarps(Size frameSize, const AugmentationParams& params, const LayerGeometry& geometry,
+                        OutputArrayOfArrays warps)
+{
+    if (params.latticeSize > 0 && !geometry.isValid())
+        CV_Error(Error::StsBadArg, "AugmentationParams::latticeSize needs the target layer's geometry (a positive stride)");
+    drawWarps(frameSize, params, geometry.stride, geometry.isWholePixel(), warps);
 }
 
 void warpView(const Mat& frame, const Mat& warp, Mat& view, int borderMode, const Scalar& borderValue)

@@ -61,9 +61,10 @@ namespace {
 class MaskBuilder
 {
 public:
-    MaskBuilder(BatchScorer& scorer, const FrameView& view, const InputGeometry& geometry, int maskSpace,
-                const Mat& activations)
-        : scorer_(scorer), view_(view), geometry_(geometry), maskSpace_(maskSpace), activations_(activations)
+    MaskBuilder(BatchScorer& scorer, const FrameView& view, const InputGeometry& geometry, const LayerGeometry& layer,
+                int maskSpace, const Mat& activations)
+        : scorer_(scorer), view_(view), geometry_(geometry), layer_(layer), maskSpace_(maskSpace),
+          activations_(activations)
     {
         if (maskSpace_ == MASK_RAW_PIXELS)
             split(view_.raw, rawPlanes_);
@@ -72,7 +73,7 @@ public:
     void build(int channel, int slot)
     {
         Mat mask;
-        resize(activationChannel(activations_, channel), mask, view_.raw.size(), 0, 0, INTER_LINEAR);
+        upsampleToFrame(activationChannel(activations_, channel), layer_, view_.raw.size(), mask);
         double minVal = 0, maxVal = 0;
         minMaxLoc(mask, &minVal, &maxVal);
         const double range = maxVal - minVal;
@@ -98,6 +99,7 @@ private:
     BatchScorer& scorer_;
     const FrameView& view_;
     const InputGeometry& geometry_;
+    const LayerGeometry& layer_;
     int maskSpace_;
     const Mat& activations_;
     std::vector<Mat> rawPlanes_;
@@ -106,12 +108,13 @@ private:
 } // namespace
 
 void scoreMaskedInputs(BatchScorer& scorer, const FrameView& view, const InputGeometry& geometry,
-                       int maskSpace, const Mat& activations, const std::vector<int>& channels, Mat& scores)
+                       const LayerGeometry& layer, int maskSpace, const Mat& activations,
+                       const std::vector<int>& channels, Mat& scores)
 {
     scores.release();
     if (channels.empty())
         return;
-    MaskBuilder builder(scorer, view, geometry, maskSpace, activations);
+    MaskBuilder builder(scorer, view, geometry, layer, maskSpace, activations);
     std::vector<Mat> rows;
     for (size_t first = 0; first < channels.size();)
     {

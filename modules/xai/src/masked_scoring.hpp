@@ -28,12 +28,14 @@ Mat activationChannel(const Mat& activations, int k);
     largest standard deviation. */
 std::vector<int> selectChannels(const Mat& activations, int maxChannels, double skipSpreadFraction);
 
-/** Scores the view masked by each selected channel's upsampled activation, normalised to [0, 1].
+/** Scores the view masked by each selected channel's activation, upsampled with the layer's geometry
+    and normalised to [0, 1].
     Masks are built straight into the scorer's reused blob, a batch at a time, so memory does not
     grow with the number of channels.
     @param scores one row of class scores per selected channel */
 void scoreMaskedInputs(BatchScorer& scorer, const FrameView& view, const InputGeometry& geometry,
-                       int maskSpace, const Mat& activations, const std::vector<int>& channels, Mat& scores);
+                       const LayerGeometry& layer, int maskSpace, const Mat& activations,
+                       const std::vector<int>& channels, Mat& scores);
 
 }} // namespace cv::xai
 

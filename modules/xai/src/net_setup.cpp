@@ -82,9 +82,8 @@ static bool isCopyOf(const Mat& output, const Mat& input)
     return cv::norm(output.reshape(1, 1), input.reshape(1, 1), NORM_INF) == 0.0;
 }
 
-//! The 2-D window of a convolution or pooling layer with explicit padding; false for any other layer.
-static bool windowOf(const Ptr<dnn::Layer>& layer, std::vector<size_t>& kernel, std::vector<size_t>& dilation,
-                     std::vector<size_t>& padBegin, std::vector<size_t>& padEnd)
+bool windowOf(const Ptr<dnn::Layer>& layer, std::vector<size_t>& kernel, std::vector<size_t>& dilation,
+              std::vector<size_t>& padBegin, std::vector<size_t>& padEnd, std::vector<size_t>* strides)
 {
     if (layer->type == "Convolution")
     {
@@ -92,6 +91,8 @@ static bool windowOf(const Ptr<dnn::Layer>& layer, std::vector<size_t>& kernel, 
         if (!c || (!c->padMode.empty() && c->padMode != "VALID"))
             return false;
         kernel = c->kernel_size, dilation = c->dilations, padBegin = c->pads_begin, padEnd = c->pads_end;
+        if (strides)
+            *strides = c->strides;
     }
     else if (layer->type == "Pooling")
     {
@@ -99,11 +100,13 @@ static bool windowOf(const Ptr<dnn::Layer>& layer, std::vector<size_t>& kernel, 
         if (!p || p->globalPooling || (!p->padMode.empty() && p->padMode != "VALID"))
             return false;
         kernel = p->kernel_size, dilation.clear(), padBegin = p->pads_begin, padEnd = p->pads_end;
+        if (strides)
+            *strides = p->strides;
     }
     else
         return false;
     return kernel.size() == 2 && padBegin.size() == 2 && padEnd.size() == 2 &&
-           (dilation.empty() || dilation.size() == 2);
+           (dilation.empty() || dilation.size() == 2) && (!strides || strides->size() == 2);
 }
 
 void checkWindowsFit(const dnn::Net& net, const std::vector<int>& shape)

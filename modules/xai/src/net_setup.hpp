@@ -15,6 +15,12 @@ namespace xai {
     alone. Returns the pair in effect through the arguments. */
 void applyBackend(dnn::Net& net, int& backend, int& target);
 
+/** The 2-D window of a convolution or pooling layer with explicit (or "VALID") padding: kernel,
+    dilation (empty for pooling), leading and trailing padding, and the strides if asked; false for
+    any other layer, global pooling and "SAME" padding. */
+bool windowOf(const Ptr<dnn::Layer>& layer, std::vector<size_t>& kernel, std::vector<size_t>& dilation,
+              std::vector<size_t>& padBegin, std::vector<size_t>& padEnd, std::vector<size_t>* strides = NULL);
+
 /** Throws unless every convolution and pooling window fits its padded input for an input of this
     N x C x H x W shape: OpenCV 4.6 runs a window larger than its input (a 1-pixel-wide image through
     a 6x6 convolution) into an allocation of exabytes or a loop of hours instead of an error. Every

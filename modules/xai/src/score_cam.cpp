@@ -13,6 +13,7 @@ ScoreCAM::Params::Params()
       cropFraction(1.0),
       targetLayer(), scoreLayer(), scoreType(SCORE_AUTO),
       weightMode(WEIGHT_PROBABILITY), combination(COMBINE_SUM), maskSpace(MASK_NORMALIZED_INPUT),
+      upsampling(UPSAMPLE_LAYER_GEOMETRY),
       maxChannels(0), skipSpreadFraction(0.0), batchSize(16), backend(-1), target(-1)
 {
 }

@@ -135,7 +135,9 @@ inline bool onFrame(const Point2d& q, Size frame)
 //! Weights of one cell's downsampling along one axis: (pixel, weight) pairs.
 typedef std::vector<std::pair<int, double> > AxisWeights;
 
-std::vector<AxisWeights> axisWeights(int frame, int cells, int method)
+/** Weights of each cell's downsampling along one axis, for cells centred on stride j + offset
+    (pixel centres at integers). */
+std::vector<AxisWeights> axisWeights(int frame, int cells, int method, double stride, double offset)
 {
     std::vector<AxisWeights> out(cells);
     const double cell = frame / (double)cells;
@@ -143,18 +145,30 @@ std::vector<AxisWeights> axisWeights(int frame, int cells, int method)
     {
         if (method == DOWNSAMPLE_AREA)
         {
-            const double lo = j * cell, hi = (j + 1) * cell;
+            // A box of one stride about the centre, in continuous coordinates (pixel x spans
+            // [x, x + 1)); the part beyond the frame is what the net's padding saw, so the box is
+            // renormalised over the frame. The resize convention gives [j W / w, (j + 1) W / w).
+            const double lo = std::max(0.0, stride * j + offset + 0.5 - stride / 2);
+            const double hi = std::min((double)frame, stride * j + offset + 0.5 + stride / 2);
+            double total = 0;
             for (int x = (int)std::floor(lo); x < frame && x < hi; x++)
             {
                 const double overlap = std::min(x + 1.0, hi) - std::max((double)x, lo);
                 if (overlap > 1e-12)
-                    out[j].push_back(std::make_pair(x, overlap / cell));
+                {
+                    out[j].push_back(std::make_pair(x, overlap));
+                    total += overlap;
+                }
             }
+            for (size_t i = 0; i < out[j].size(); i++)
+                out[j][i].second /= total;
         }
         else
         {
-            // The cell's top-left pixel coordinate, interpolated when it falls between pixels.
-            const double t = j * cell;
+            // A point: the cell's centre, or (DOWNSAMPLE_POINT) its top-left pixel coordinate as the
+            // reference code has it; interpolated when it falls between pixels.
+            const double t = method == DOWNSAMPLE_CENTER ? std::min(std::max(stride * j + offset, 0.0), frame - 1.0)
+                                                         : j * cell;
             const int x0 = std::min((int)std::floor(t), frame - 1);
             const double f = t - x0;
             if (f > 1e-12 && x0 + 1 < frame)
@@ -169,11 +183,17 @@ std::vector<AxisWeights> axisWeights(int frame, int cells, int method)
     return out;
 }
 
+//! The geometry to use: the given one, or the cv::resize convention of this frame and grid.
+LayerGeometry effectiveGeometry(Size frame, Size grid, const LayerGeometry& geometry)
+{
+    return geometry.isValid() ? geometry : resizeGeometry(frame, grid);
+}
+
 void checkDownsampling(int method)
 {
-    if (method != DOWNSAMPLE_AREA && method != DOWNSAMPLE_POINT)
-        CV_Error(Error::StsBadArg, cv::format("SuperResolutionParams::downsampling is %d: DOWNSAMPLE_AREA (0) or "
-                                              "DOWNSAMPLE_POINT (1) is expected", method));
+    if (method != DOWNSAMPLE_AREA && method != DOWNSAMPLE_POINT && method != DOWNSAMPLE_CENTER)
+        CV_Error(Error::StsBadArg, cv::format("SuperResolutionParams::downsampling is %d: DOWNSAMPLE_AREA (0), "
+                                              "DOWNSAMPLE_POINT (1) or DOWNSAMPLE_CENTER (2) is expected", method));
 }
 
 //! Adds the bilinear taps of the unknown at T^{-1}(p), times w, to the entries; returns false off the frame.
@@ -218,11 +238,12 @@ SparseOperator warpOperator(const UnknownGrid& u, const Matx23d& warp)
     return op;
 }
 
-SparseOperator downsamplingOperator(Size frame, Size grid, int method)
+SparseOperator downsamplingOperator(Size frame, Size grid, int method, const LayerGeometry& geometry)
 {
     checkDownsampling(method);
-    const std::vector<AxisWeights> wx = axisWeights(frame.width, grid.width, method);
-    const std::vector<AxisWeights> wy = axisWeights(frame.height, grid.height, method);
+    const LayerGeometry g = effectiveGeometry(frame, grid, geometry);
+    const std::vector<AxisWeights> wx = axisWeights(frame.width, grid.width, method, g.stride.x, g.offset.x);
+    const std::vector<AxisWeights> wy = axisWeights(frame.height, grid.height, method, g.stride.y, g.offset.y);
     SparseOperator op;
     op.cols = frame.area();
     std::vector<std::pair<int, double> > entries;
@@ -240,12 +261,13 @@ SparseOperator downsamplingOperator(Size frame, Size grid, int method)
 }
 
 SparseOperator viewOperator(const UnknownGrid& u, Size grid, const Matx23d& warp, int method,
-                            std::vector<double>* validity)
+                            std::vector<double>* validity, const LayerGeometry& geometry)
 {
     checkDownsampling(method);
     const Matx23d inverse = inverseOf(warp);
-    const std::vector<AxisWeights> wx = axisWeights(u.frame.width, grid.width, method);
-    const std::vector<AxisWeights> wy = axisWeights(u.frame.height, grid.height, method);
+    const LayerGeometry g = effectiveGeometry(u.frame, grid, geometry);
+    const std::vector<AxisWeights> wx = axisWeights(u.frame.width, grid.width, method, g.stride.x, g.offset.x);
+    const std::vector<AxisWeights> wy = axisWeights(u.frame.height, grid.height, method, g.stride.y, g.offset.y);
     SparseOperator op;
     op.cols = u.unknown.area();
     if (validity)
@@ -346,8 +368,9 @@ SparseOperator viewOperator(const UnknownGrid& u, Size grid, const Matx23d& warp
 // The problem and its solver
 // ---------------------------------------------------------------------------------------------
 
-SuperResolutionProblem::SuperResolutionProblem(Size frame, Size grid, const SuperResolutionParams& params)
-    : params_(params), unknown_(frame, grid, params.resolution), lowRes_(grid), views_(0), radius_(0),
+SuperResolutionProblem::SuperResolutionProblem(Size frame, Size grid, const SuperResolutionParams& params,
+                                               const LayerGeometry& geometry)
+    : params_(params), geometry_(geometry), unknown_(frame, grid, params.resolution), lowRes_(grid), views_(0), radius_(0),
       dataSquares_(0), dataMax_(0)
 {
     q_.assign(unknown_.unknown.area(), 0.0);
@@ -373,7 +396,7 @@ void SuperResolutionProblem::addView(const Mat& lowRes, const Matx23d& warp)
 {
     CV_Assert(lowRes.type() == CV_64FC1 && lowRes.size() == lowRes_);
     std::vector<double> validity;
-    const SparseOperator rows = viewOperator(unknown_, lowRes_, warp, params_.downsampling, &validity);
+    const SparseOperator rows = viewOperator(unknown_, lowRes_, warp, params_.downsampling, &validity, geometry_);
     const int W = unknown_.unknown.width;
     int radius = radius_;
     for (int r = 0; r < rows.rows; r++)

@@ -52,14 +52,16 @@ struct CV_EXPORTS UnknownGrid
     frame: rows = frame pixels (row-major), cols = unknown pixels. */
 CV_EXPORTS SparseOperator warpOperator(const UnknownGrid& u, const Matx23d& warp);
 
-/** D: frame pixels to the cells of the target layer's grid, by area (mean over the cell) or by
-    point (the cell's top-left pixel); see cv::xai::DownsamplingOperator. */
-CV_EXPORTS SparseOperator downsamplingOperator(Size frame, Size grid, int method);
+/** D: frame pixels to the cells of the target layer's grid, by area (mean over the cell), by
+    point (the cell's top-left pixel) or at the cell's centre; see cv::xai::DownsamplingOperator.
+    An invalid geometry takes the cv::resize convention (resizeGeometry()). */
+CV_EXPORTS SparseOperator downsamplingOperator(Size frame, Size grid, int method,
+                                               const LayerGeometry& geometry = LayerGeometry());
 
 /** D W_i built in one pass (what the solver uses; equal to multiply(D, W_i)).
     @param validity if not null, receives each cell's share of the view that came from inside the frame */
 CV_EXPORTS SparseOperator viewOperator(const UnknownGrid& u, Size grid, const Matx23d& warp, int method,
-                                       std::vector<double>* validity);
+                                       std::vector<double>* validity, const LayerGeometry& geometry = LayerGeometry());
 
 /** The super-resolution problem of the views added so far (see cv::xai::SuperResolutionParams):
     min over u >= 0 of (1/N) sum_i sum_{valid c} ((A_i u)_c - m_ic)^2 + lambdaTV TV(u) + lambdaEnergy E(u).
@@ -68,7 +70,9 @@ CV_EXPORTS SparseOperator viewOperator(const UnknownGrid& u, Size grid, const Ma
 class CV_EXPORTS SuperResolutionProblem
 {
 public:
-    SuperResolutionProblem(Size frame, Size grid, const SuperResolutionParams& params);
+    //! An invalid geometry takes the cv::resize convention of the frame and grid.
+    SuperResolutionProblem(Size frame, Size grid, const SuperResolutionParams& params,
+                           const LayerGeometry& geometry = LayerGeometry());
 
     //! Adds a view's data (already ReLU'd and scaled), keeping its cells of enough validity.
     void addView(const Mat& lowRes, const Matx23d& warp);
@@ -90,6 +94,7 @@ private:
     void growStencil(int radius);
 
     SuperResolutionParams params_;
+    LayerGeometry geometry_;
     UnknownGrid unknown_;
     Size lowRes_;
     int views_;

@@ -45,17 +45,22 @@ const void* netKey(const dnn::Net& net)
 
 UsageGuard::UsageGuard(const void* explainer, const dnn::Net& net) : explainer_(NULL), net_(NULL)
 {
-    acquire(explainer, net);
+    acquire(explainer, &net, "compute()");
 }
 
 UsageGuard::UsageGuard(const dnn::Net& net) : explainer_(NULL), net_(NULL)
 {
-    acquire(NULL, net);
+    acquire(NULL, &net, NULL);
 }
 
-void UsageGuard::acquire(const void* explainer, const dnn::Net& net)
+UsageGuard::UsageGuard(const void* explainer, const char* member) : explainer_(NULL), net_(NULL)
 {
-    const void* key = netKey(net);
+    acquire(explainer, NULL, member);
+}
+
+void UsageGuard::acquire(const void* explainer, const dnn::Net* net, const char* member)
+{
+    const void* key = net ? netKey(*net) : NULL;
     const std::thread::id self = std::this_thread::get_id();
     Registry& r = registry();
     std::lock_guard<std::mutex> lock(r.mutex);
@@ -64,12 +69,13 @@ void UsageGuard::acquire(const void* explainer, const dnn::Net& net)
     if (e != r.explainers.end())
     {
         if (e->second == self)
-            CV_Error(Error::StsError, "xai: compute() was called again while the same explainer was computing "
-                     "(from its progress callback?): an explainer does one computation at a time");
-        CV_Error(Error::StsError, "xai: this explainer is computing in another thread: an explainer (and its "
-                 "cv::dnn::Net) is not thread-safe; create one explainer, with its own Net, per thread");
+            CV_Error(Error::StsError, cv::format("xai: %s was called while the same explainer was computing (from "
+                     "its progress callback?): an explainer does one thing at a time", member));
+        CV_Error(Error::StsError, cv::format("xai: %s was called while this explainer is in use in another thread: "
+                 "an explainer (and its cv::dnn::Net) is not thread-safe; create one explainer, with its own Net, per "
+                 "thread", member));
     }
-    std::map<const void*, NetHolder>::iterator n = r.nets.find(key);
+    std::map<const void*, NetHolder>::iterator n = key ? r.nets.find(key) : r.nets.end();
     if (n != r.nets.end() && n->second.thread != self)
         CV_Error(Error::StsError, "xai: the cv::dnn::Net is in use in another thread (by another explainer or a "
                  "metric sharing it; copies of a Net share one state): a Net is not thread-safe; read the "
@@ -79,6 +85,8 @@ void UsageGuard::acquire(const void* explainer, const dnn::Net& net)
         r.explainers[explainer] = self;
         explainer_ = explainer;
     }
+    if (!key)
+        return;
     if (n == r.nets.end())
     {
         const NetHolder h = { self, 1 };
@@ -95,7 +103,7 @@ UsageGuard::~UsageGuard()
     std::lock_guard<std::mutex> lock(r.mutex);
     if (explainer_)
         r.explainers.erase(explainer_);
-    std::map<const void*, NetHolder>::iterator n = r.nets.find(net_);
+    std::map<const void*, NetHolder>::iterator n = net_ ? r.nets.find(net_) : r.nets.end();
     if (n != r.nets.end() && --n->second.depth == 0)
         r.nets.erase(n);
 }

@@ -31,10 +31,13 @@ public:
     UsageGuard(const void* explainer, const dnn::Net& net);
     //! Holds `net` alone (the metrics, which have no explainer object).
     explicit UsageGuard(const dnn::Net& net);
+    /** Holds `explainer` alone, for a member that reads or writes its state without the net
+        (`member`, such as "fuseAgain()", names it in the error). */
+    UsageGuard(const void* explainer, const char* member);
     ~UsageGuard();
 
 private:
-    void acquire(const void* explainer, const dnn::Net& net);
+    void acquire(const void* explainer, const dnn::Net* net, const char* member);
 
     const void* explainer_;
     const void* net_;

@@ -20,6 +20,7 @@ xai::AugmentedScoreCAM::Params tinyAugmentedParams(int views)
     p.augmentation.maxAngle = 20;
     p.augmentation.maxShift = 0.1;
     p.augmentation.seed = 42;
+    p.augmentation.latticeSize = 0; // random views, as drawn
     return p;
 }
 
@@ -195,6 +196,7 @@ TEST(XAI_AugmentedScoreCAM, rotated_view_maps_back_onto_the_original)
 
     // Drawn views with a rotation range change the map; without one they leave it as Score-CAM's.
     p.augmentation.numAugmentations = 6;
+    p.augmentation.latticeSize = 0; // drawn views, not the designed lattice
     p.augmentation.maxShift = 0;
     p.augmentation.maxAngle = 0;
     p.fusion = xai::FUSION_MEAN;  // identical views then fuse to exactly Score-CAM's map
@@ -340,6 +342,7 @@ TEST(XAI_AugmentedScoreCAM, views_share_unmasked_forwards_and_memory_stays_bound
     const Mat image = randomImage(Size(32, 32), 4);
     xai::AugmentedScoreCAM::Params p = tinyAugmentedParams(10);
     p.scoreCam.batchSize = 4;
+    p.viewWeights = xai::VIEW_WEIGHTS_PER_VIEW;
     Ptr<xai::AugmentedScoreCAM> asc = xai::AugmentedScoreCAM::create(makeTinyNet(spec), p);
     Mat map;
     asc->compute(image, 3, map);

@@ -139,7 +139,24 @@ Mat referenceScoreCAM(dnn::Net net, const Mat& image, int classId, const Referen
     {
         Mat a(h, w, CV_32F, (void*)A.ptr<float>(0, k));
         Mat up;
-        resize(a, up, frame, 0, 0, INTER_LINEAR);
+        if (o.geometry.isValid())
+        {
+            // Bilinear between the cells' centres s c + o, constant beyond the outermost ones.
+            up.create(frame, CV_32F);
+            for (int y = 0; y < frame.height; y++)
+                for (int x = 0; x < frame.width; x++)
+                {
+                    const double u = std::min(std::max((x - o.geometry.offset.x) / o.geometry.stride.x, 0.0), w - 1.0);
+                    const double v = std::min(std::max((y - o.geometry.offset.y) / o.geometry.stride.y, 0.0), h - 1.0);
+                    const int c0 = std::min((int)u, w - 1), r0 = std::min((int)v, h - 1);
+                    const int c1 = std::min(c0 + 1, w - 1), r1 = std::min(r0 + 1, h - 1);
+                    const double fu = u - c0, fv = v - r0;
+                    up.at<float>(y, x) = (float)((1 - fv) * ((1 - fu) * a.at<float>(r0, c0) + fu * a.at<float>(r0, c1)) +
+                                                 fv * ((1 - fu) * a.at<float>(r1, c0) + fu * a.at<float>(r1, c1)));
+                }
+        }
+        else
+            resize(a, up, frame, 0, 0, INTER_LINEAR);
         double mn, mx;
         minMaxLoc(up, &mn, &mx);
         double minA, maxA;

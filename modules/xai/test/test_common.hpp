@@ -68,6 +68,7 @@ struct ReferenceOptions
     String targetLayer;
     String scoreLayer;
     bool probabilities = false;   //!< the score output is a softmax already
+    xai::LayerGeometry geometry;  //!< where the cells lie; invalid: cv::resize's convention
 };
 
 /** Score-CAM written plainly from the paper, for comparison: one forward per channel, every channel

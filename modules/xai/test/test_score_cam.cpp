@@ -70,6 +70,7 @@ TEST(XAI_ScoreCAM, matches_plain_reference_on_onnx_resnet)
     p.scale = 1.0 / 127.5;
     p.mean = Scalar::all(127.5);
     p.batchSize = 32;
+    p.upsampling = xai::UPSAMPLE_RESIZE; // classic Score-CAM, as the reference computes it
     Ptr<xai::ScoreCAM> cam = xai::ScoreCAM::create(dnn::readNet(model), p);
     Mat map;
     cam->compute(image, -1, map);

@@ -351,7 +351,7 @@ TEST(XAI_SuperResolution, bad_settings_are_refused_by_name)
     refused([](xai::SuperResolutionParams& p) { p.tolerance = std::numeric_limits<double>::quiet_NaN(); },
             "tolerance is nan");
     refused([](xai::SuperResolutionParams& p) { p.tolerance = 0; }, "tolerance is 0");
-    refused([](xai::SuperResolutionParams& p) { p.downsampling = 2; }, "downsampling is 2");
+    refused([](xai::SuperResolutionParams& p) { p.downsampling = 3; }, "downsampling is 3");
     refused([](xai::SuperResolutionParams& p) { p.resolution = -1; }, "resolution");
     refused([](xai::SuperResolutionParams& p) { p.minValidity = 1.5; }, "minValidity is 1.5");
 

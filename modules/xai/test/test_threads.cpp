@@ -161,7 +161,7 @@ TEST(XAI_Threads, one_explainer_in_two_threads_at_once_throws)
     Mat first, second;
     std::string firstError;
     const std::string message = whileComputing(cam, image, first, firstError, [&]() { cam->compute(image, -1, second); });
-    EXPECT_NE(std::string::npos, message.find("explainer is computing in another thread")) << message;
+    EXPECT_NE(std::string::npos, message.find("explainer is in use in another thread")) << message;
     EXPECT_EQ("", firstError);
     EXPECT_TRUE(bitwiseEqual(expected, first)); // the first computation was not disturbed
 
@@ -220,7 +220,66 @@ TEST(XAI_Threads, compute_from_its_own_progress_callback_throws)
     });
     Mat map;
     cam->compute(image, -1, map);
-    EXPECT_NE(std::string::npos, message.find("called again while the same explainer was computing")) << message;
+    EXPECT_NE(std::string::npos, message.find("was called while the same explainer was computing")) << message;
 }
 
 }} // namespace opencv_test::<anonymous>
+
+namespace opencv_test { namespace {
+
+using namespace xai_test;
+
+TEST(XAI_Threads, every_member_throws_while_another_thread_computes)
+{
+    const Mat image = randomImage(Size(64, 48), 7);
+    Ptr<xai::AugmentedScoreCAM> cam = xai::AugmentedScoreCAM::create(makeTinyNet(threadNetSpec()), fourViews());
+    Mat expected;
+    cam->compute(image, -1, expected);
+    const std::vector<std::pair<std::string, std::function<void()> > > members = {
+        {"fuseAgain()", [&] { std::vector<Mat> m; cam->fuseAgain(xai::FUSION_MEAN, xai::SuperResolutionParams(), m); }},
+        {"getViewMaps()", [&] { std::vector<Mat> m; cam->getViewMaps(0, m); }},
+        {"getWarps()", [&] { std::vector<Mat> m; cam->getWarps(m); }},
+        {"setWarps()", [&] { cam->setWarps(std::vector<Mat>()); }},
+        {"getTargetLayer()", [&] { cam->getTargetLayer(); }},
+        {"getClassIds()", [&] { cam->getClassIds(); }},
+        {"getScores()", [&] { Mat s; cam->getScores(s); }},
+        {"getChannelWeights()", [&] { Mat w; cam->getChannelWeights(w); }},
+        {"getEmptyMaps()", [&] { cam->getEmptyMaps(); }},
+        {"getForwardCount()", [&] { cam->getForwardCount(); }},
+        {"getLayerGeometry()", [&] { cam->getLayerGeometry(); }},
+    };
+    for (const auto& m : members)
+    {
+        Mat first;
+        std::string firstError;
+        const std::string message = whileComputing(cam, image, first, firstError, m.second);
+        EXPECT_NE(std::string::npos, message.find(m.first + " was called while this explainer is in use in another "
+                                                  "thread")) << message;
+        EXPECT_EQ("", firstError);
+        EXPECT_TRUE(bitwiseEqual(expected, first)) << m.first;
+    }
+}
+
+TEST(XAI_ScoreCAM, getters_report_the_last_completed_computation_after_a_failed_one)
+{
+    TinyNetSpec spec;
+    spec.softmax = true; // probabilities: getScores must never apply a softmax again
+    xai::ScoreCAM::Params p = tinyParams();
+    p.inputSize = Size(); // each image at its own size: a new size sets the net up again
+    Ptr<xai::ScoreCAM> cam = xai::ScoreCAM::create(makeTinyNet(spec), p);
+    Mat map, scores;
+    cam->compute(randomImage(Size(32, 24), 1), -1, map);
+    const String layer = cam->getTargetLayer();
+    const std::vector<int> classes = cam->getClassIds();
+    cam->getScores(scores, true);
+    ASSERT_FALSE(layer.empty());
+    // A new size the net refuses (smaller than its 4 x 4 window) fails while the net is set up again.
+    EXPECT_ANY_THROW(cam->compute(randomImage(Size(2, 2), 1), -1, map));
+    EXPECT_EQ(layer, cam->getTargetLayer());
+    EXPECT_EQ(classes, cam->getClassIds());
+    Mat again;
+    cam->getScores(again, true);
+    EXPECT_EQ(0.0, maxAbsDiff(scores, again)) << "no second softmax over probabilities";
+}
+
+}} // namespace

@@ -5,6 +5,7 @@
 #ifndef OPENCV_XAI_HPP
 #define OPENCV_XAI_HPP
 
+#include "opencv2/xai/layer_geometry.hpp"
 #include "opencv2/xai/score_cam.hpp"
 #include "opencv2/xai/augmentation.hpp"
 #include "opencv2/xai/fusion.hpp"

@@ -6,6 +6,7 @@
 #define OPENCV_XAI_AUGMENTATION_HPP
 
 #include "opencv2/core.hpp"
+#include "opencv2/xai/layer_geometry.hpp"
 
 namespace cv {
 namespace xai {
@@ -63,6 +64,21 @@ shifted.
 */
 CV_EXPORTS_W void generateWarps(Size frameSize, const AugmentationParams& params, OutputArrayOfArrays warps,
                                 Size gridSize = Size());
+
+/** @brief Draws the warps of the views of a frame for a layer of known geometry.
+
+As generateWarps(), but AugmentationParams::latticeSize divides the layer's true stride
+(LayerGeometry::stride) rather than the frame's size over the grid's, and on a whole-pixel layer
+grid the lattice offsets are rounded to whole pixels: with k = stride / step for a whole step, the
+shifted views' cells then interleave exactly (FUSION_INTERLEAVE). latticeSize equal to the stride
+gives every whole-pixel shift of one cell: shift-and-stitch.
+@param frameSize size of the frame the warps apply to (the network input).
+@param params how many views and how far they move.
+@param geometry where the target layer's cells lie (see findLayerGeometry()).
+@param warps one CV_64F 2x3 matrix per view; the first is the identity.
+*/
+CV_EXPORTS_W void generateLayerWarps(Size frameSize, const AugmentationParams& params, const LayerGeometry& geometry,
+                                     OutputArrayOfArrays warps);
 
 /** @brief Maps a map computed on a warped view back into the frame of the original view.
 @param map map of the warped view (CV_32FC1).

@@ -6,6 +6,7 @@
 #define OPENCV_XAI_FUSION_HPP
 
 #include "opencv2/core.hpp"
+#include "opencv2/xai/layer_geometry.hpp"
 
 namespace cv {
 namespace xai {
@@ -25,23 +26,35 @@ enum FusionMethod
         low-resolution map, with total-variation and energy regularisation (see
         SuperResolutionParams). It recovers detail finer than the target layer's stride, which
         the mean and the maximum of upsampled maps (low-pass filters) cannot. */
-    FUSION_SUPER_RESOLUTION = 2
+    FUSION_SUPER_RESOLUTION = 2,
+    /** Shift-and-stitch: when the views are whole-pixel translations whose offsets, modulo the
+        layer's stride, fill a lattice (all k x k multiples of a step g that divides the stride),
+        every view's cell r lands on the frame pixel \f$s r + o - d\f$ (d the view's shift) and
+        the cells of all views interleave into one grid of step g, upsampled to the frame at those
+        centres. With the full s x s lattice it is the layer's own map at every pixel. Needs the
+        layer's true geometry (MapFusion::reset); views that are no such lattice (rotations,
+        scales, random shifts) are fused by FUSION_SUPER_RESOLUTION with the same geometry
+        (FusionReport::interleaved tells which ran). */
+    FUSION_INTERLEAVE = 3
 };
 
 /** @brief How a high-resolution map is compared with a view's low-resolution map. */
 enum DownsamplingOperator
 {
-    /** Mean over each cell of the target layer's grid: cell (i, j) of an h x w grid in a W x H
-        frame covers the frame's pixels x in [j W / w, (j + 1) W / w) and y in [i H / h, (i + 1) H / h)
-        (fractional pixels weighted by their overlap, as cv::resize with cv::INTER_AREA), so its
-        centre is the pixel coordinate (j + 0.5) W / w - 0.5, where cv::resize with
-        cv::INTER_LINEAR puts the cell when the map is upsampled. */
+    /** Mean over each cell of the target layer's grid: a box of one stride centred on the cell's
+        centre \f$s j + o\f$ (the LayerGeometry given to MapFusion::reset; fractional pixels
+        weighted by their overlap). With the cv::resize convention (the default geometry), cell
+        (i, j) of an h x w grid in a W x H frame covers the frame's pixels x in [j W / w,
+        (j + 1) W / w) and y in [i H / h, (i + 1) H / h), as cv::resize with cv::INTER_AREA. */
     DOWNSAMPLE_AREA = 0,
     /** The map's value at one point per cell, the frame pixel (j W / w, i H / h) (the cell's
         top-left pixel, bilinear where it falls between pixels): what the bilinear resize of
         Augmented Grad-CAM's reference code computes at a 16x reduction, half a cell off the
         cell centres; only to reproduce that code. */
-    DOWNSAMPLE_POINT = 1
+    DOWNSAMPLE_POINT = 1,
+    /** The map's value at the cell's centre \f$s j + o\f$ (bilinear between pixels): what the
+        layer computes for the cell, the exact forward model of shift-and-stitch. */
+    DOWNSAMPLE_CENTER = 2
 };
 
 /** @brief Settings of FUSION_SUPER_RESOLUTION. Defaults are set by the constructor.
@@ -105,6 +118,8 @@ struct CV_EXPORTS_W_SIMPLE FusionReport
     CV_PROP_RW bool converged;
     //! The objective at the starting point and after each iteration.
     CV_PROP_RW std::vector<double> objective;
+    //! FUSION_INTERLEAVE interleaved the views (false: they were no lattice, super-resolution fused them).
+    CV_PROP_RW bool interleaved;
 };
 
 /** @brief Fuses the maps of augmented views, one view at a time.
@@ -124,8 +139,13 @@ public:
     CV_WRAP static Ptr<MapFusion> create(int method = FUSION_MEAN,
                                          const SuperResolutionParams& superResolution = SuperResolutionParams());
 
-    //! @brief Starts a new fusion of maps of the given frame size.
-    CV_WRAP virtual void reset(Size frameSize) = 0;
+    /** @brief Starts a new fusion of maps of the given frame size.
+    @param frameSize the frame's size.
+    @param geometry where the low-resolution maps' cells lie on the frame; the default (invalid)
+    geometry takes the cv::resize convention of the first low-resolution map's grid
+    (resizeGeometry()). Used by FUSION_SUPER_RESOLUTION and FUSION_INTERLEAVE.
+    */
+    CV_WRAP virtual void reset(Size frameSize, const LayerGeometry& geometry = LayerGeometry()) = 0;
 
     /** @brief Adds one view.
     @param map CV_32FC1 map of the view, mapped back into the original frame (see unwarpMap()).

@@ -11,6 +11,7 @@
 #include "opencv2/core.hpp"
 #include "opencv2/dnn.hpp"
 #include "opencv2/xai/score_cam.hpp"
+#include "opencv2/xai/augmented_score_cam.hpp"
 
 namespace cv {
 namespace xai {
@@ -188,6 +189,46 @@ CV_EXPORTS_W double boxIoU(const Rect& a, const Rect& b);
 @return a value in [-1, 1]; 0 when either array is constant (no ranking to correlate).
 */
 CV_EXPORTS_W double spearmanCorrelation(InputArray a, InputArray b);
+
+/** @brief How close a map is to the network's dense map (computeDenseMap()). */
+struct CV_EXPORTS_W_SIMPLE DenseFidelity
+{
+    CV_WRAP DenseFidelity();
+    //! Pearson correlation of the two maps over all pixels, in [-1, 1] (0 when either is constant).
+    CV_PROP_RW double pearson;
+    /** Share of the map's energy that must move to turn it into the dense map: half the sum of the
+        absolute differences of the two maps, each divided by its own sum; in [0, 1]. */
+    CV_PROP_RW double movedEnergy;
+};
+
+/** @brief The network's own dense class map: the target layer evaluated at every pixel of the
+network input, with Score-CAM's channel weights, mapped to the image.
+
+Shift-and-stitch, as dense prediction does it: the image is translated by every whole-pixel offset
+d of one stride cell (\f$s \times s\f$ views, d in [-s/2, s/2)), and each view's cell r lands on
+the pixel \f$s r + o - d\f$ of the layer's true geometry (cv::xai::LayerGeometry), so the map is
+what the layer would give at stride 1. The channel weights are Score-CAM's, scored once on the
+image itself (the masks placed with the layer's geometry); every other view costs one image in a
+batch: Score-CAM's forwards plus \f$\lceil s^2 / B \rceil\f$. It is the reference that a
+"high-resolution" map should approach (denseMapFidelity()). Computed as an AugmentedScoreCAM with
+shared weights, a full s x s lattice and FUSION_INTERLEAVE.
+@param net the network.
+@param params preprocessing and Score-CAM settings (Params::upsampling is taken as
+UPSAMPLE_LAYER_GEOMETRY).
+@param image the image.
+@param classId the class; a negative id -k is the k-th most likely.
+@param dense CV_32F map of the image's size in [0, 1].
+Throws when the target layer's geometry is not known from its layers or is not a whole-pixel grid
+of equal strides along x and y.
+*/
+CV_EXPORTS_W void computeDenseMap(const dnn::Net& net, const ScoreCAM::Params& params, InputArray image, int classId,
+                                  OutputArray dense);
+
+/** @brief Compares a map with the network's dense map (computeDenseMap()).
+@param map single-channel non-negative map.
+@param dense the dense map, of the same size.
+*/
+CV_EXPORTS_W DenseFidelity denseMapFidelity(InputArray map, InputArray dense);
 
 /** @brief Computes a saliency map with the given net: the explanation under test in
 modelRandomizationTest(). It must explain the same image and class every time. */

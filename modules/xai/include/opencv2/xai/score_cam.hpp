@@ -10,6 +10,7 @@
 
 #include "opencv2/core.hpp"
 #include "opencv2/dnn.hpp"
+#include "opencv2/xai/layer_geometry.hpp"
 
 namespace cv {
 namespace xai {
@@ -64,6 +65,21 @@ enum MaskSpace
     MASK_NORMALIZED_INPUT = 0,
     //! The raw pixels, before normalisation: a masked-out pixel becomes black.
     MASK_RAW_PIXELS = 1
+};
+
+/** @brief Where the cells of the target layer's grid are placed when a map or a mask is brought to
+the network input (see cv::xai::LayerGeometry). */
+enum UpsamplingMode
+{
+    /** Each cell at its true centre on the input, from the layers' parameters
+        (cv::xai::findLayerGeometry): bilinear between the centres, constant beyond the outermost.
+        Where the path holds a layer of unknown geometry, the cv::resize convention stands in (with
+        one warning). The default. */
+    UPSAMPLE_LAYER_GEOMETRY = 0,
+    /** Classic Score-CAM: cv::resize of the grid to the input, which centres cell c on
+        (c + 0.5) W / w - 0.5: on SqueezeNet 1.1's last Fire module up to 8 pixels (half a cell)
+        from where the network has it. Reproduces the official code and earlier results. */
+    UPSAMPLE_RESIZE = 1
 };
 
 /** @brief Progress report: called after every network forward of a computation.
@@ -143,6 +159,11 @@ public:
         CV_PROP_RW int combination;
         //! Where masks multiply the input: one of cv::xai::MaskSpace.
         CV_PROP_RW int maskSpace;
+        /** How the target layer's grid meets the input, for the masks and for the map: one of
+            cv::xai::UpsamplingMode. The default, UPSAMPLE_LAYER_GEOMETRY, places every cell where
+            the network has it; on nets whose stride divides the input and whose windows are
+            centred in their cells it is the same as UPSAMPLE_RESIZE, bit for bit. */
+        CV_PROP_RW int upsampling;
         /** Keep only this many channels, those with the largest spatial standard deviation
             (Faster Score-CAM); 0 keeps all channels. Constant channels are never scored. */
         CV_PROP_RW int maxChannels;
@@ -227,6 +248,9 @@ public:
     CV_WRAP virtual void getChannelWeights(OutputArray weights) const = 0;
     //! @brief Indices (into the class list) of the maps of the last computation that were zero everywhere.
     CV_WRAP virtual std::vector<int> getEmptyMaps() const = 0;
+    /** @brief Where the target layer's cells lie on the network input in the last computation
+    (the layers' true geometry, or the cv::resize convention; see Params::upsampling). */
+    CV_WRAP virtual LayerGeometry getLayerGeometry() const = 0;
     //! @brief Backend in effect (cv::dnn::Backend), or -1 when the net was left as the caller set it.
     CV_WRAP virtual int getBackend() const = 0;
     //! @brief Target in effect (cv::dnn::Target), or -1 when the net was left as the caller set it.
