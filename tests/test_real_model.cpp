@@ -46,6 +46,7 @@ cv::xai::ScoreCAM::Params squeezeNetParams()
     p.weightMode = cv::xai::WEIGHT_PROBABILITY;
     p.combination = cv::xai::COMBINE_SUM;
     p.maskSpace = cv::xai::MASK_NORMALIZED_INPUT;
+    p.upsampling = cv::xai::UPSAMPLE_LAYER_GEOMETRY;
     p.skipSpreadFraction = 0;
     // The 64 most varied of 512 channels: 4 masked forwards instead of 32 (2 s instead of 8 on two
     // cores). The test is about the numbers staying put, which any fixed channel count shows.

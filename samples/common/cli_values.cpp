@@ -53,7 +53,8 @@ const Choices& weightChoices()
 const Choices& fusionChoices()
 {
     static const Choices c = {{"mean", cv::xai::FUSION_MEAN}, {"max", cv::xai::FUSION_MAX},
-                              {"super-resolution", cv::xai::FUSION_SUPER_RESOLUTION}};
+                              {"super-resolution", cv::xai::FUSION_SUPER_RESOLUTION},
+                              {"interleave", cv::xai::FUSION_INTERLEAVE}};
     return c;
 }
 

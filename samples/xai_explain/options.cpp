@@ -41,14 +41,10 @@ struct Demo
     const char* name;
     const char* model;
     const char* image;
-    /** --max-channels unless given. TODO: 0 once Augmented Score-CAM's views share one set of channel
-        weights: with a weighting per view, 16 views of all 512 SqueezeNet channels take about 100 s on
-        two cores, with the 64 most varied channels 16 s. */
-    int maxChannels;
 };
 
-const Demo kDemos[] = {{"photo", "squeezenet1.1/squeezenet1.1.onnx", "photos/squirrel_cls.jpg", 64},
-                       {"shapes", "shapes_resnet.onnx", "demo.png", 0}};
+const Demo kDemos[] = {{"photo", "squeezenet1.1/squeezenet1.1.onnx", "photos/squirrel_cls.jpg"},
+                       {"shapes", "shapes_resnet.onnx", "demo.png"}};
 
 const Demo& demoNamed(const std::string& name)
 {
@@ -310,7 +306,7 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
     po::options_description input("Model and images");
     input.add_options()
         ("demo", word("NAME", "photo"), "the bundled model to use, and the picture it explains when no image is "
-            "given: photo (SqueezeNet 1.1, 1000 ImageNet classes; a squirrel; --max-channels 64 unless given) or "
+            "given: photo (SqueezeNet 1.1, 1000 ImageNet classes; a squirrel) or "
             "shapes (a small classifier of 10 synthetic shapes; demo.png)")
         ("model,m", word("FILE"), "network weights in any format cv::dnn::readNet reads (default: the --demo "
             "model)")
@@ -461,7 +457,7 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
     if (!o.compareFusions.empty() && o.method == Method::ScoreCam)
         throw UsageError("--compare-fusions fuses the views of Augmented Score-CAM: use --method augmented or both");
     p.weightMode = choose("weights", str("weights"), weightChoices());
-    p.maxChannels = given("max-channels") || given("model") ? vm["max-channels"].as<int>() : demo.maxChannels;
+    p.maxChannels = vm["max-channels"].as<int>();
     if (p.maxChannels < 0)
         throw UsageError("--max-channels must be 0 (all) or positive, got " + std::to_string(p.maxChannels));
     p.skipSpreadFraction = vm["skip-spread"].as<double>();
