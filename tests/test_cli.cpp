@@ -76,8 +76,20 @@ private:
     fs::path path_;
 };
 
-//! Runs xai_explain with cwd in `dir`.
-Result runExplain(const fs::path& dir, const std::string& args) { return xai_tests::runProgram(kExe, dir, args); }
+const std::string kShapes = "--demo shapes ";
+
+/** Runs xai_explain with cwd in `dir`, on the small shapes model unless `args` choose a --demo: the tests
+    below check the program, which is the same on any model, and that one is twenty times faster. */
+Result runExplain(const fs::path& dir, const std::string& args)
+{
+    return xai_tests::runProgram(kExe, dir, (args.find("--demo") == std::string::npos ? kShapes : "") + args);
+}
+
+//! Runs xai_explain exactly as given, with cwd in `dir`.
+Result runExplainAsGiven(const fs::path& dir, const std::string& args)
+{
+    return xai_tests::runProgram(kExe, dir, args);
+}
 
 void expectPicture(const fs::path& p, cv::Size size, int type)
 {
@@ -133,13 +145,51 @@ TEST(XAI_Explain, help_reads_like_a_man_page)
     EXPECT_TRUE(r.err.empty()) << r.err;
 }
 
-// The program as a first-time user runs it: no arguments at all, default settings.
-TEST(XAI_Explain, default_run_explains_the_demo_picture)
+// The program as a first-time user runs it: no arguments at all, a real photo and a real classifier.
+TEST(XAI_Explain, default_run_explains_a_real_photo_with_the_imagenet_classifier)
+{
+    REQUIRE_EXE();
+    const fs::path photo = kData / "photos" / "squirrel_cls.jpg";
+    ASSERT_TRUE(fs::exists(kData / "squeezenet1.1" / "squeezenet1.1.onnx")) << "bundled data missing";
+    TempDir dir;
+    const Result r = runExplainAsGiven(dir.path(), "");
+    ASSERT_EQ(r.code, 0) << r.err;
+
+    const fs::path out = dir.path() / "xai_out";
+    cv::FileStorage summary((out / "summary.json").string(), cv::FileStorage::READ);
+    ASSERT_TRUE(summary.isOpened());
+    ASSERT_EQ(summary["images"].size(), 1u);
+    const cv::FileNode image = summary["images"][0];
+    EXPECT_EQ((std::string)image["status"], "ok");
+    EXPECT_EQ((std::string)image["stem"], "squirrel_cls");
+    ASSERT_EQ(image["classes"].size(), 1u);
+    const cv::FileNode cls = image["classes"][0];
+    EXPECT_EQ((int)cls["class_id"], 335);
+    EXPECT_EQ(((std::string)cls["name"]).rfind("fox squirrel", 0), 0u) << (std::string)cls["name"];
+    EXPECT_GT((double)cls["probability"], 0.5);
+    ASSERT_EQ(cls["maps"].size(), 2u);
+    EXPECT_EQ((std::string)cls["maps"][0]["method"], "score-cam");
+    EXPECT_EQ((std::string)cls["maps"][1]["method"], "augmented");
+    const cv::Mat picture = cv::imread(photo.string());
+    for (const cv::FileNode& m : cls["maps"])
+    {
+        // The sidecar's torchvision transform and layer, not what the options default to.
+        EXPECT_EQ((std::string)m["layer"], "onnx_node!squeezenet0_concat7");
+        EXPECT_EQ((int)m["parameters"]["input_width"], 224);
+        EXPECT_EQ((int)m["parameters"]["crop"], 1);
+        EXPECT_EQ((int)m["parameters"]["swap_rb"], 1);
+        expectMapFiles(out, m, picture.size());
+    }
+    EXPECT_FALSE(cv::imread((out / (std::string)cls["montage"]).string()).empty());
+}
+
+// The synthetic demo stays one word away.
+TEST(XAI_Explain, demo_shapes_explains_the_synthetic_picture)
 {
     REQUIRE_EXE();
     ASSERT_TRUE(fs::exists(kModel)) << kModel << " (bundled data missing)";
     TempDir dir;
-    const Result r = runExplain(dir.path(), "");
+    const Result r = runExplainAsGiven(dir.path(), "--demo shapes");
     ASSERT_EQ(r.code, 0) << r.err;
 
     // stderr is a file here, not a terminal: plain progress lines, no bar redrawn with \r.
@@ -212,6 +262,7 @@ TEST(XAI_Explain, bad_usage_is_one_line_and_exit_code_2)
         {"--batch abc", "--batch"},
         {"--max-shift -0.5", "--max-shift"},
         {"--fusion median", "--fusion"},
+        {"--demo cats", "--demo 'cats': one of photo, shapes is expected"},
         {"--colormap nosuchmap", "--colormap"},
         {"--image missing.png", "missing.png"},
         {"@missing_list.txt", "missing_list.txt"},
@@ -522,7 +573,7 @@ TEST(XAI_Explain, a_full_disk_fails_the_image_with_the_reason_and_leaves_no_part
     REQUIRE_EXE();
     TempDir dir;
     // 16 KiB: the summary fits, a 128x128 float map (64 KiB) does not.
-    const Result r = xai_tests::runProgram(kExe, dir.path(), "--method score-cam --max-channels 4 --output . " +
+    const Result r = xai_tests::runProgram(kExe, dir.path(), kShapes + "--method score-cam --max-channels 4 --output . " +
                                                                  quote(kDemo.string()),
                                            fileSizeLimit(16));
     EXPECT_EQ(r.code, 1) << r.err;
@@ -557,7 +608,7 @@ TEST(XAI_Explain, a_summary_that_cannot_be_written_is_an_error_and_no_stale_summ
     ASSERT_EQ(first.code, 0) << first.err;
     ASSERT_GT(fs::file_size(dir.path() / "out" / "summary.json"), 4096u) << "the test needs a summary above 4 KiB";
 
-    const Result r = xai_tests::runProgram(kExe, dir.path(), args, fileSizeLimit(4));
+    const Result r = xai_tests::runProgram(kExe, dir.path(), kShapes + args, fileSizeLimit(4));
     EXPECT_EQ(r.code, 1) << r.err;
     EXPECT_NE(r.err.find("xai_explain: error: cannot write 'out/summary.json': File too large"), std::string::npos)
         << r.err;
@@ -583,7 +634,7 @@ TEST(XAI_Explain, an_interrupted_run_stops_cleanly_and_summarises_what_was_done)
         fs::copy_file(kDemo, dir.path() / name);
         images += " " + name;
     }
-    const xai_tests::Running run = xai_tests::startProgram(kExe, dir.path(), quick + images);
+    const xai_tests::Running run = xai_tests::startProgram(kExe, dir.path(), kShapes + quick + images);
     // Once the first image's last file is there, the run is under way.
     bool started = false;
     for (int i = 0; i < 1200 && !started; i++)
@@ -757,7 +808,7 @@ TEST(XAI_Explain, a_long_run_is_announced_before_it_starts)
 {
     REQUIRE_EXE();
     TempDir dir;
-    const xai_tests::Running run = xai_tests::startProgram(kExe, dir.path(), "-n 100000 --output out");
+    const xai_tests::Running run = xai_tests::startProgram(kExe, dir.path(), kShapes + "-n 100000 --output out");
     const bool announced = xai_tests::waitForStderr(run, "xai_explain: this run needs up to ", 120);
     ::kill(run.pid, SIGTERM);
     const Result r = xai_tests::finishProgram(run);

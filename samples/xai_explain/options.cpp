@@ -34,8 +34,29 @@ using namespace xai_samples;
 namespace {
 
 const char* const kProgram = "xai_explain";
-const char* const kDefaultModel = "shapes_resnet.onnx";
-const char* const kDefaultImage = "demo.png";
+
+//! A bundled model with the picture it explains when no image is given (files relative to the data folder).
+struct Demo
+{
+    const char* name;
+    const char* model;
+    const char* image;
+};
+
+const Demo kDemos[] = {{"photo", "squeezenet1.1/squeezenet1.1.onnx", "photos/squirrel_cls.jpg"},
+                       {"shapes", "shapes_resnet.onnx", "demo.png"}};
+
+const Demo& demoNamed(const std::string& name)
+{
+    std::string names;
+    for (const Demo& d : kDemos)
+    {
+        if (name == d.name)
+            return d;
+        names += (names.empty() ? "" : ", ") + std::string(d.name);
+    }
+    throw UsageError("--demo '" + name + "': one of " + names + " is expected");
+}
 
 // ---- names of enumerated values: one table per option, used both ways ----
 
@@ -197,8 +218,9 @@ void printHelp(std::ostream& out, const po::options_description& visible)
            "    layer's resolution. Any classifier cv::dnn reads (ONNX, Caffe, TensorFlow,\n"
            "    Darknet, ...) can be explained; no gradients are needed.\n"
            "\n"
-           "    Without arguments, explains the bundled picture demo.png with the bundled\n"
-           "    shapes model and writes the results to ./xai_out/.\n"
+           "    Without arguments, explains a photo of a squirrel with the bundled ImageNet\n"
+           "    classifier (SqueezeNet 1.1) and writes the results to ./xai_out/; --demo shapes\n"
+           "    explains a synthetic picture with a small classifier of shapes instead.\n"
            "\n"
            "    IMAGE is an image file, a folder (its image files in name order, not\n"
            "    recursive) or a list file (@list.txt, or any .txt file) with one path per\n"
@@ -238,8 +260,10 @@ void printHelp(std::ostream& out, const po::options_description& visible)
            "    a whole run's, but for the timings. docs/scale-out.md has job scripts.\n"
            "\n"
            "EXAMPLES\n"
-           "    Explain the demo picture with the bundled model:\n"
+           "    Explain the bundled photo with the bundled ImageNet classifier:\n"
            "        xai_explain\n"
+           "    Your own photos with the same classifier:\n"
+           "        xai_explain cat.jpg dog.jpg\n"
            "    The three most likely classes of every image in a folder:\n"
            "        xai_explain --class top:3 --output results photos/\n"
            "    A torchvision ResNet-18 exported to ONNX (see docs/cli.md):\n"
@@ -289,14 +313,17 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
 
     po::options_description input("Model and images");
     input.add_options()
-        ("model,m", word("FILE"), "network weights in any format cv::dnn::readNet reads (default: the bundled "
-            "shapes_resnet.onnx)")
+        ("demo", word("NAME", "photo"), "the bundled model to use, and the picture it explains when no image is "
+            "given: photo (SqueezeNet 1.1, 1000 ImageNet classes; a squirrel) or "
+            "shapes (a small classifier of 10 synthetic shapes; demo.png)")
+        ("model,m", word("FILE"), "network weights in any format cv::dnn::readNet reads (default: the --demo "
+            "model)")
         ("config", word("FILE"), "network description, for formats that keep it apart (.prototxt, .pbtxt, .cfg, "
             ".xml)")
         ("framework", word("NAME"), (joinNames(frameworkChoices()) + ": the format, when the file extension "
             "does not tell").c_str())
         ("image,i", po::value<std::vector<std::string>>()->value_name("PATH"), "image file, folder or list file; "
-            "repeatable, also as positional arguments (default: the bundled demo.png)")
+            "repeatable, also as positional arguments (default: the --demo picture)")
         ("labels", word("FILE"), "class names, one a line, line n for class n")
         ("class,c", word("LIST", o.classes), "classes to explain: an id, ids separated by commas, top:K for the K "
             "most likely, or a class name from --labels; kinds may be mixed (\"top:2,cat\")")
@@ -396,7 +423,8 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
             dataDir = findDataDir(argc > 0 ? argv[0] : kProgram);
         return (dataDir / file).string();
     };
-    o.model = given("model") ? str("model") : bundled(kDefaultModel);
+    const Demo& demo = demoNamed(str("demo"));
+    o.model = given("model") ? str("model") : bundled(demo.model);
     requireReadableFile("model", o.model);
     if (given("config"))
         requireReadableFile("config", o.config = str("config"));
@@ -418,7 +446,7 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
     if (given("image"))
         o.images = vm["image"].as<std::vector<std::string>>();
     else if (!o.listLayers)
-        o.images = {bundled(kDefaultImage)};
+        o.images = {bundled(demo.image)};
     o.classes = str("class");
 
     // Preprocessing, in increasing precedence: the sidecar's (read above), --preset, single options.

@@ -18,25 +18,28 @@
 namespace xai_explain {
 namespace {
 
-const int kCaptionHeight = 26;
 const int kGap = 4;
 const cv::Scalar kWhite(255, 255, 255);
+
+//! Captions grow with the pictures, so that a montage shown whole (as in the README) stays readable.
+int captionHeight(int pictureHeight) { return std::clamp(pictureHeight / 12, 26, 44); }
 
 //! A caption in the strip: smaller type if it is too wide, then cut, never overflowing.
 void putCaption(cv::Mat& strip, const std::string& text)
 {
     const int font = cv::FONT_HERSHEY_SIMPLEX;
     const int room = strip.cols - 8;
+    const int thickness = strip.rows >= 34 ? 2 : 1;
     int baseline = 0;
-    double scale = 0.5;
-    while (scale > 0.36 && cv::getTextSize(text, font, scale, 1, &baseline).width > room)
+    double scale = strip.rows / 52.0;
+    while (scale > 0.36 && cv::getTextSize(text, font, scale, thickness, &baseline).width > room)
         scale -= 0.05;
     std::string shown = text;
-    while (shown.size() > 1 && cv::getTextSize(shown, font, scale, 1, &baseline).width > room)
+    while (shown.size() > 1 && cv::getTextSize(shown, font, scale, thickness, &baseline).width > room)
         shown = shown.substr(0, shown.size() - 2) + "~";
-    const cv::Size size = cv::getTextSize(shown, font, scale, 1, &baseline);
-    cv::putText(strip, shown, cv::Point(4, (strip.rows + size.height) / 2), font, scale, cv::Scalar::all(0), 1,
-                cv::LINE_AA);
+    const cv::Size size = cv::getTextSize(shown, font, scale, thickness, &baseline);
+    cv::putText(strip, shown, cv::Point(4, (strip.rows + size.height) / 2), font, scale, cv::Scalar::all(0),
+                thickness, cv::LINE_AA);
 }
 
 const char* borderName(int borderMode)
@@ -161,21 +164,22 @@ cv::Mat montage(const std::vector<cv::Mat>& pictures, const std::vector<std::str
     CV_Assert(!pictures.empty() && pictures.size() == captions.size());
     // Small inputs (the bundled 128x128 model) are enlarged so that captions stay readable.
     const int height = std::clamp(pictures[0].rows, 256, 512);
+    const int caption = captionHeight(height);
     std::vector<cv::Mat> tiles;
     int width = 0;
     for (size_t i = 0; i < pictures.size(); i++)
     {
         const cv::Mat& p = pictures[i];
         const int w = std::max(1, (int)std::lround((double)p.cols * height / p.rows));
-        cv::Mat tile(height + kCaptionHeight, w, CV_8UC3, kWhite);
-        cv::Mat picture = tile.rowRange(kCaptionHeight, tile.rows);
+        cv::Mat tile(height + caption, w, CV_8UC3, kWhite);
+        cv::Mat picture = tile.rowRange(caption, tile.rows);
         cv::resize(p, picture, picture.size(), 0, 0, w < p.cols ? cv::INTER_AREA : cv::INTER_LINEAR);
-        cv::Mat strip = tile.rowRange(0, kCaptionHeight);
+        cv::Mat strip = tile.rowRange(0, caption);
         putCaption(strip, captions[i]);
         width += w + (i ? kGap : 0);
         tiles.push_back(tile);
     }
-    cv::Mat out(height + kCaptionHeight, width, CV_8UC3, kWhite);
+    cv::Mat out(height + caption, width, CV_8UC3, kWhite);
     int x = 0;
     for (const cv::Mat& t : tiles)
     {

@@ -339,18 +339,20 @@ private:
                       const std::vector<cv::Mat>& overlays)
     {
         char probability[32];
-        std::snprintf(probability, sizeof(probability), "%.3f", c.probability);
+        std::snprintf(probability, sizeof(probability), "p=%.2f", c.probability);
+        // ImageNet names list synonyms ("fox squirrel, eastern fox squirrel, Sciurus niger"): the first is enough.
+        const std::string name = c.name.substr(0, c.name.find(','));
         std::vector<cv::Mat> pictures = {image};
-        std::vector<std::string> captions = {"class " + std::to_string(c.id) + (c.name.empty() ? "" : " " + c.name) +
-                                             "  p=" + probability};
+        std::vector<std::string> captions = {std::to_string(c.id) + (name.empty() ? "" : " " + name) + "  " +
+                                             probability};
         for (size_t m = 0; m < c.maps.size(); m++)
         {
             pictures.push_back(overlays[m]);
-            // Short enough for a panel: "Augmented x16, super-resolution".
+            // Short enough for a panel: "Augmented Score-CAM: 16 views, super-resolution".
             std::string caption = methodTitle(c.maps[m].method);
             if (c.maps[m].method == Method::Augmented)
-                caption = "Augmented x" + std::to_string(o_.params.augmentation.numAugmentations) + ", " +
-                          fusionName(c.maps[m].fusion);
+                caption += ": " + std::to_string(o_.params.augmentation.numAugmentations) + " views, " +
+                           fusionName(c.maps[m].fusion);
             captions.push_back(caption);
         }
         c.montageFile = rec.stem + "_" + classTag(c.id, c.name) + "_montage.png";
