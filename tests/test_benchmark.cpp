@@ -138,8 +138,8 @@ TEST(XAI_Benchmark, augmented_forwards_follow_the_cost_model)
                                        "--max-channels 8 --batch 4 --repeats 1", f));
     EXPECT_EQ(f.at("views"), "3");
     EXPECT_EQ(f.at("batch"), "4");
-    // ceil(N / B) + N * ceil(M / B) = 1 + 3 * 2.
-    EXPECT_EQ(f.at("forwards"), "7");
+    // Shared channel weights (the default): ceil(N / B) + ceil(M / B) = 1 + 2.
+    EXPECT_EQ(f.at("forwards"), "3");
 }
 
 TEST(XAI_Benchmark, fidelity_is_one_for_all_channels_and_below_for_fewer)

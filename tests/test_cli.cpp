@@ -218,7 +218,8 @@ TEST(XAI_Explain, demo_shapes_explains_the_synthetic_picture)
     ASSERT_EQ(cls["maps"].size(), 2u);
     EXPECT_EQ((std::string)cls["maps"][0]["method"], "score-cam");
     EXPECT_EQ((std::string)cls["maps"][1]["method"], "augmented");
-    EXPECT_EQ((int)cls["maps"][1]["parameters"]["augmentations"], 16);
+    EXPECT_EQ((int)cls["maps"][1]["parameters"]["augmentations"],
+              cv::xai::AugmentedScoreCAM::Params().augmentation.numAugmentations);
     EXPECT_EQ((int)cls["maps"][1]["parameters"]["input_width"], 128);
     for (const cv::FileNode& m : cls["maps"])
     {

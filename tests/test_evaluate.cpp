@@ -533,6 +533,7 @@ TEST_F(XAI_Evaluate, methods_of_the_same_views_share_them_and_each_fuses_its_own
     p.scoreCam.batchSize = 8;
     p.scoreCam.maxChannels = 16;
     p.augmentation.numAugmentations = 4;
+    p.augmentation.latticeSize = 0; // "super-resolution:4": random views
     p.fusion = cv::xai::FUSION_SUPER_RESOLUTION;
     p.superResolution.lambdaTV = 0.05;
     const cv::Mat image = cv::imread((root_ / "scenes" / "img" / "0.png").string());

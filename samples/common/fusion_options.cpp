@@ -17,7 +17,8 @@ namespace {
 
 const Choices& downsamplingChoices()
 {
-    static const Choices c = {{"area", cv::xai::DOWNSAMPLE_AREA}, {"point", cv::xai::DOWNSAMPLE_POINT}};
+    static const Choices c = {{"area", cv::xai::DOWNSAMPLE_AREA}, {"point", cv::xai::DOWNSAMPLE_POINT},
+                              {"center", cv::xai::DOWNSAMPLE_CENTER}};
     return c;
 }
 
@@ -81,8 +82,9 @@ po::options_description superResolutionOptions()
         ("sr-tolerance", po::value<std::string>()->value_name("R")->default_value(shortText(d.tolerance)),
             "the solver stops once its relative residual is below this")
         ("sr-downsampling", po::value<std::string>()->value_name("NAME")->default_value("area"),
-            "how the fused map is compared with a view's grid: area (the mean over each cell) or point (one "
-            "sample per cell, as Augmented Grad-CAM's code)")
+            "how the fused map is compared with a view's grid: area (the mean over one stride about each cell's "
+            "centre), point (one sample per cell, as Augmented Grad-CAM's code) or center (the value at the cell's "
+            "true centre)")
         ("sr-resolution", po::value<std::string>()->value_name("R")->default_value(std::to_string(d.resolution)),
             "pixels of the solved map per cell of the layer, upsampled to the input at the end; 0: the input's")
         ("sr-view-scale", po::value<std::string>()->value_name("NAME")->default_value(d.normalizeViews ? "max" : "common"),
