@@ -319,7 +319,7 @@ std::vector<Case> standardCases(int batch)
 static int runBenchmark(int argc, char** argv)
 {
     po::options_description opts("Options");
-    std::string model, method, size, backendName, targetName;
+    std::string model, method, size, backendName, targetName, layer;
     std::vector<std::string> imagePaths;
     int views = 0, batch = 0, maxChannels = 0, repeats = 0, threads = 0;
     double skipSpread = 0;
@@ -331,7 +331,9 @@ static int runBenchmark(int argc, char** argv)
         ("image", po::value(&imagePaths)->multitoken(), "image(s) to explain (default: the bundled demo image); "
                                                        "times use the first, --fidelity all of them")
         ("method", po::value(&method)->default_value("score-cam"), "score-cam or augmented")
-        ("augmentations", po::value(&views)->default_value(16), "views, for --method augmented")
+        ("augmentations", po::value(&views)->default_value(
+            cv::xai::AugmentedScoreCAM::Params().augmentation.numAugmentations), "views, for --method augmented")
+        ("layer", po::value(&layer), "the layer to explain, as cv::dnn names it (default: the last spatial one)")
         ("batch", po::value(&batch)->default_value(cv::xai::ScoreCAM::Params().batchSize), "images per forward")
         ("max-channels", po::value(&maxChannels)->default_value(0), "keep only this many channels (0: all)")
         ("skip-spread", po::value(&skipSpread)->default_value(0.0),
@@ -436,6 +438,8 @@ static int runBenchmark(int argc, char** argv)
             p.scoreCam.inputSize = xai_samples::parseSize(size);
         p.scoreCam.maxChannels = maxChannels;
         p.scoreCam.skipSpreadFraction = skipSpread;
+        if (!layer.empty())
+            p.scoreCam.targetLayer = layer;
         p.fusion = fusionMethod;
         p.superResolution = superResolution;
         p.augmentation.latticeSize = augmentation.latticeSize;
