@@ -809,13 +809,14 @@ TEST(XAI_Explain, a_long_run_is_announced_before_it_starts)
 {
     REQUIRE_EXE();
     TempDir dir;
-    const xai_tests::Running run = xai_tests::startProgram(kExe, dir.path(), kShapes + "-n 100000 --output out");
+    const xai_tests::Running run =
+        xai_tests::startProgram(kExe, dir.path(), kShapes + "-n 100000 --view-weights per-view --output out");
     const bool announced = xai_tests::waitForStderr(run, "xai_explain: this run needs up to ", 120);
     ::kill(run.pid, SIGTERM);
     const Result r = xai_tests::finishProgram(run);
     ASSERT_TRUE(announced) << r.err;
     // The bundled model explains 128 channels in batches of 16: 1 + 8 forwards for Score-CAM,
-    // ceil(100000 / 16) + 100000 * 8 for the views.
+    // ceil(100000 / 16) + 100000 * 8 for the views, each scored on its own.
     EXPECT_NE(r.err.find("806,259 forwards of 16 images (Score-CAM 9, Augmented Score-CAM 806,250 per image, "
                          "1 image): about "),
               std::string::npos)

@@ -31,12 +31,13 @@ int explainedChannels(const cv::dnn::Net& net, const cv::xai::ScoreCAM::Params& 
     return 0;
 }
 
-long long explanationForwards(int channels, const cv::xai::ScoreCAM::Params& params, int views)
+long long explanationForwards(int channels, const cv::xai::ScoreCAM::Params& params, int views, int viewWeights)
 {
     const long long b = std::max(1, params.batchSize);
     const long long m = params.maxChannels > 0 ? std::min(channels, params.maxChannels) : channels;
     const long long perView = (m + b - 1) / b;
-    return views <= 1 ? 1 + perView : (views + b - 1) / b + views * perView;
+    const long long scored = viewWeights == cv::xai::VIEW_WEIGHTS_PER_VIEW ? std::max(views, 1) : 1;
+    return (std::max(views, 1) + b - 1) / b + scored * perView;
 }
 
 double singleForwardSeconds(cv::dnn::Net& net, const cv::xai::ScoreCAM::Params& params,

@@ -22,10 +22,12 @@ int explainedChannels(const cv::dnn::Net& net, const cv::xai::ScoreCAM::Params& 
                       const cv::dnn::MatShape& input);
 
 /** Forwards of one explanation with `views` views (1: Score-CAM) of a layer with `channels`
-    channels, by the cost model: 1 + ceil(M / B) for Score-CAM, ceil(N / B) + N ceil(M / B) for N
-    views, with M the scored channels (at most Params::maxChannels). An upper bound: constant
-    channels and the spread Params::skipSpreadFraction skips are not scored. */
-long long explanationForwards(int channels, const cv::xai::ScoreCAM::Params& params, int views);
+    channels, by the cost model: 1 + ceil(M / B) for Score-CAM, ceil(N / B) + ceil(M / B) for N
+    views with shared weights, ceil(N / B) + N ceil(M / B) with per-view weights (a
+    cv::xai::ViewWeights), with M the scored channels (at most Params::maxChannels). An upper
+    bound: constant channels and the spread Params::skipSpreadFraction skips are not scored. */
+long long explanationForwards(int channels, const cv::xai::ScoreCAM::Params& params, int views,
+                              int viewWeights = cv::xai::VIEW_WEIGHTS_SHARED);
 
 /** Seconds of one forward of a single image of this shape to the score layer, timed after an
     untimed one that sets the net up. A batch of B images costs at most about B times as much. */

@@ -200,7 +200,7 @@ private:
         for (const Explainer& e : explainers_)
         {
             const int views = e.method == Method::Augmented ? o_.params.augmentation.numAugmentations : 1;
-            const long long n = xai_samples::explanationForwards(channels, p, views);
+            const long long n = xai_samples::explanationForwards(channels, p, views, o_.params.viewWeights);
             perImage += n;
             parts += (parts.empty() ? "" : ", ") + std::string(e.title) + " " + xai_samples::grouped(n);
         }
