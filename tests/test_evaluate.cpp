@@ -640,3 +640,29 @@ TEST_F(XAI_Evaluate, wrong_usage_is_one_line_and_exit_code_2)
 }
 
 } // namespace
+
+TEST_F(XAI_Evaluate, dense_fidelity_is_one_for_the_complete_lattice_and_below_for_score_cam)
+{
+    // The model's layer is a whole-pixel grid of stride 16: 16 x 16 whole-pixel shifts interleave
+    // into the network's dense map itself; Score-CAM's 8 x 8 grid holds less of it.
+    const Result r = runEvaluate(root_, "--model " + quote(modelPath().string()) + " " + kPreprocessing +
+                                            " --ground-truth " + quote((root_ / "scenes" / "gt.yml").string()) +
+                                            " --limit 1 --steps 4 --batch 16 --threads 2 --quiet --dense-fidelity"
+                                            " --methods score-cam,interleave:256:lattice,interleave:16:lattice"
+                                            " --output dense");
+    ASSERT_EQ(0, r.code) << r.err;
+    const std::vector<std::string> rows = lines(readText(root_ / "dense" / "per_image.csv"));
+    ASSERT_EQ(4u, rows.size());
+    const std::vector<std::string> header = split(rows[0]);
+    auto col = [&](const char* name) { return (size_t)(std::find(header.begin(), header.end(), name) - header.begin()); };
+    std::map<std::string, std::vector<std::string>> byMethod;
+    for (size_t i = 1; i < rows.size(); i++)
+        byMethod[split(rows[i])[col("method")]] = split(rows[i]);
+    EXPECT_NEAR(1.0, std::stod(byMethod["interleave:256:lattice"][col("dense_r")]), 1e-6);
+    EXPECT_NEAR(0.0, std::stod(byMethod["interleave:256:lattice"][col("dense_moved")]), 1e-6);
+    const double scoreCam = std::stod(byMethod["score-cam"][col("dense_r")]);
+    const double lattice4 = std::stod(byMethod["interleave:16:lattice"][col("dense_r")]);
+    EXPECT_LT(scoreCam, 1.0 - 1e-4);
+    EXPECT_GT(lattice4, scoreCam);
+    EXPECT_NE(std::string::npos, readText(root_ / "dense" / "summary.md").find("Pearson r to the dense map"));
+}

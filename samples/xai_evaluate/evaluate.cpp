@@ -317,7 +317,7 @@ private:
 
 UnitRows evaluateUnit(const Options& o, const MethodSpec& method, const Explanation& explained, cv::dnn::Net& explainNet,
                       cv::dnn::Net& metricNet, const GtImage& gt, const LoadedImage& li, const cv::Mat& probabilities,
-                      UnitProgress& progress)
+                      const std::vector<cv::Mat>& dense, UnitProgress& progress)
 {
     cv::xai::PerturbationParams perturbation = o.perturbation;
     perturbation.progress = progress.callback();
@@ -370,6 +370,10 @@ UnitRows evaluateUnit(const Options& o, const MethodSpec& method, const Explanat
         if (other >= 0 && !std::isnan(energyMask) && !std::isnan(otherMask))
             stays = energyMask > otherMask ? "1" : "0";
         const bool empty = std::find(empties.begin(), empties.end(), (int)k) != empties.end();
+        cv::xai::DenseFidelity fidelity;
+        fidelity.pearson = fidelity.movedEnergy = std::nan("");
+        if (k < dense.size())
+            fidelity = cv::xai::denseMapFidelity(map, dense[k]);
         out.perImage.push_back({index, method.name, std::to_string(k), gt.name, std::to_string(obj.classId),
                                 std::to_string(top.x), number(probabilities.at<float>(0, obj.classId)),
                                 std::to_string(method.augmented ? method.views : 1),
@@ -379,7 +383,7 @@ UnitRows evaluateUnit(const Options& o, const MethodSpec& method, const Explanat
                                 number(energyBox), number(energyMask), number(iou), std::to_string(box.x),
                                 std::to_string(box.y), std::to_string(box.width), std::to_string(box.height),
                                 other >= 0 ? std::to_string(gt.objects[other].classId) : "", number(otherBox),
-                                number(otherMask), stays});
+                                number(otherMask), stays, number(fidelity.pearson), number(fidelity.movedEnergy)});
         for (int c = 0; c < 2; c++)
         {
             const cv::Mat& curve = c == 0 ? del : ins;
@@ -623,6 +627,23 @@ int runEvaluation(const Options& o)
         }
         // Methods of the same views share one computation of them; each fuses them its own way.
         const std::vector<Group> groups = groupsOf(o, done, im->index);
+        // The network's own dense map of each object's class, once per image, for every method.
+        std::vector<cv::Mat> dense;
+        if (o.denseFidelity && !groups.empty())
+        {
+            try
+            {
+                for (const GtObject& obj : im->objects)
+                {
+                    dense.emplace_back();
+                    cv::xai::computeDenseMap(explainNet, o.scoreCam, li.image, obj.classId, dense.back());
+                }
+            }
+            catch (const cv::Exception& e)
+            {
+                throw UsageError("--dense-fidelity: " + messageOf(e));
+            }
+        }
         for (size_t k = 0; k < groups.size() && !xai_samples::stopSignal() && writeFailure.empty(); k++)
         {
             const Group& group = groups[k];
@@ -644,7 +665,8 @@ int runEvaluation(const Options& o)
                 {
                     const MethodSpec& m = *group[g];
                     const UnitRows rows =
-                        evaluateUnit(o, m, explained[g], explainNet, metricNet, *im, li, probabilities, unitProgress);
+                        evaluateUnit(o, m, explained[g], explainNet, metricNet, *im, li, probabilities, dense,
+                                     unitProgress);
                     // Curves and randomisation first: a unit counts as done once its per-image rows are written.
                     appendRows(pathIn(o.output, kCurvesFile), curveColumns(o.perturbation.steps), rows.curves);
                     if (!rows.randomization.empty())

@@ -252,6 +252,8 @@ std::vector<std::pair<std::string, std::string>> Options::settings() const
     };
     // Settings added later are recorded only when they are not the default, so that the folders of
     // earlier runs, made before they existed, still resume.
+    if (denseFidelity)
+        s.push_back({"dense_fidelity", "1"});
     if (p.channelScale != cv::Scalar(1, 1, 1, 1))
     {
         std::ostringstream stds;
@@ -326,7 +328,11 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
         ("randomization", po::value<int>()->value_name("N")->default_value(0), "run the model randomisation test "
             "on the images of index below N (their first object's class); costs one explanation per layer")
         ("randomization-layers", po::value<int>()->value_name("L")->default_value(0), "randomise only the last L "
-            "layers with parameters; 0: all");
+            "layers with parameters; 0: all")
+        ("dense-fidelity", po::bool_switch(), "also compare every map with the network's own dense map (the layer "
+            "at every pixel by shift-and-stitch, cv::xai::computeDenseMap; Score-CAM plus stride^2 / batch forwards "
+            "per object): columns dense_r (Pearson r) and dense_moved (share of the energy that moves); needs a "
+            "layer whose geometry is a whole-pixel grid");
 
     po::options_description output("Output");
     output.add_options()
@@ -465,6 +471,7 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
     requireRange("bbox-threshold", o.bboxThreshold, 0, 1, "a fraction of the maximum, 0 to 1");
     o.randomizationImages = vm["randomization"].as<int>();
     o.randomizationLayers = vm["randomization-layers"].as<int>();
+    o.denseFidelity = vm["dense-fidelity"].as<bool>();
     if (o.randomizationImages < 0 || o.randomizationLayers < 0)
         throw UsageError("--randomization and --randomization-layers must not be negative");
     return true;

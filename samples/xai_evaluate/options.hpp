@@ -65,6 +65,7 @@ struct Options
     int dropBaseline = cv::xai::BASELINE_ZERO_INPUT;
     double bboxThreshold = 0.15;
     int randomizationImages = 0;  //!< the randomisation test on images with index below this
+    bool denseFidelity = false;   //!< compare every map with the network's dense map (cv::xai::computeDenseMap)
     int randomizationLayers = 0;  //!< the last N layers with parameters; 0: all
 
     // Output.

@@ -32,7 +32,7 @@ std::vector<std::string> perImageColumns()
     return {"image_index", "method", "object", "image", "class", "predicted", "probability", "views", "fusion",
             "forwards", "seconds", "empty_map", "drop", "increase", "masked_probability", "deletion_auc",
             "insertion_auc", "energy_box", "energy_mask", "iou", "map_box_x", "map_box_y", "map_box_w", "map_box_h",
-            "other_class", "energy_other_box", "energy_other_mask", "stays_on_object"};
+            "other_class", "energy_other_box", "energy_other_mask", "stays_on_object", "dense_r", "dense_moved"};
 }
 
 std::vector<std::string> curveColumns(int steps)

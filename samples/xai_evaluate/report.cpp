@@ -48,6 +48,8 @@ const std::vector<MetricDef>& metricDefs()
         {"energy_other_box", "Energy in other box", -1},
         {"energy_other_mask", "Energy in other mask", -1},
         {"stays_on_object", "Own mask > other mask", +1},
+        {"dense_r", "Pearson r to the dense map", +1},
+        {"dense_moved", "Energy moved from the dense map", -1},
         {"empty_map", "Empty maps", -1},
         {"forwards", "Forwards", -1},
         {"seconds", "Seconds", -1},
