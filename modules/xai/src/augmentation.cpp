@@ -17,12 +17,17 @@ AugmentationParams::AugmentationParams()
 void checkAugmentationParams(const AugmentationParams& p)
 {
     CV_CheckGE(p.numAugmentations, 1, "AugmentationParams::numAugmentations: at least the identity view is needed");
+    // One 2x3 matrix each, and a low-resolution map per view and class: INT_MAX views ran out of memory.
+    CV_CheckLE(p.numAugmentations, 1000000, "AugmentationParams::numAugmentations: at most a million views");
     CV_CheckGE(p.maxAngle, 0.0, "AugmentationParams::maxAngle must not be negative");
     CV_CheckLE(p.maxAngle, 180.0, "AugmentationParams::maxAngle is in degrees, at most 180");
     CV_CheckGE(p.maxShift, 0.0, "AugmentationParams::maxShift must not be negative");
     CV_CheckLE(p.maxShift, 1.0, "AugmentationParams::maxShift is a fraction of the frame, at most 1");
     CV_CheckGT(p.minScale, 0.0, "AugmentationParams::minScale must be positive");
     CV_CheckLE(p.minScale, p.maxScale, "AugmentationParams: minScale must not exceed maxScale");
+    // A view zoomed by 1e300 is no view of the image (and its warp no longer inverts in doubles).
+    CV_CheckGE(p.minScale, 1.0 / 64, "AugmentationParams::minScale: at least 1/64");
+    CV_CheckLE(p.maxScale, 64.0, "AugmentationParams::maxScale: at most 64");
     CV_CheckGE(p.latticeSize, 0, "AugmentationParams::latticeSize must be 0 (random shifts) or positive");
     CV_CheckLE(p.latticeSize, 64, "AugmentationParams::latticeSize: more than 64 offsets per cell side is "
                                   "finer than any map can show");

@@ -94,8 +94,12 @@ static Mat baselineImage(const Mat& image, int baseline, double blurSigma, const
         return Mat::zeros(image.size(), image.type());
     case BASELINE_BLUR:
     {
-        if (!(blurSigma > 0) || !std::isfinite(blurSigma))
-            CV_Error(Error::StsBadArg, cv::format("the blur sigma %g of BASELINE_BLUR must be positive", blurSigma));
+        // Bounded: a sigma of 1e6 asked for a kernel of 6 million taps (9.3 GB, hours); beyond the
+        // image's size a larger blur changes nothing but the cost.
+        if (!(blurSigma > 0) || !(blurSigma <= std::max(image.cols, image.rows)))
+            CV_Error(Error::StsBadArg, cv::format("the blur sigma %g of BASELINE_BLUR must be positive and at most the "
+                                                  "image's larger side (%d pixels)", blurSigma,
+                                                  std::max(image.cols, image.rows)));
         const int k = 2 * cvRound(3 * blurSigma) + 1;
         Mat blurred;
         GaussianBlur(image, blurred, Size(k, k), blurSigma, blurSigma, BORDER_REFLECT_101);
@@ -356,6 +360,11 @@ static double perturbationCurve(bool deletion, const dnn::Net& net, const ScoreC
     checkSameSize(img, map, fn);
     if (!map.isContinuous())
         map = map.clone();
+    // More steps than pixels only repeats images (and 100,000 steps took hours): refused.
+    if ((int64)params.steps > (int64)img.total())
+        CV_Error(Error::StsOutOfRange, cv::format("%s: PerturbationParams::steps is %d, more than the image's %d "
+                                                  "pixels: at most one step per pixel", fn, params.steps,
+                                                  (int)img.total()));
 
     const Mat base = baselineImage(img, baseline, params.blurSigma, pre);
     const std::vector<int> order = saliencyOrder(map);

@@ -156,3 +156,34 @@ TEST(XAI_BadInput, warps)
 }
 
 }} // namespace
+
+namespace opencv_test { namespace {
+
+using namespace xai_test;
+
+TEST(XAI_BadInput, unbounded_settings_are_refused_before_any_work)
+{
+    // Each of these ran out of memory or ran for hours before.
+    xai::AugmentationParams a;
+    std::vector<Mat> warps;
+    a.numAugmentations = INT_MAX;
+    expectError([&] { xai::generateWarps(Size(32, 32), a, warps); }, "at most a million views");
+    a = xai::AugmentationParams();
+    a.maxScale = 1e300;
+    expectError([&] { xai::generateWarps(Size(32, 32), a, warps); }, "maxScale: at most 64");
+    a = xai::AugmentationParams();
+    a.minScale = a.maxScale = 1e-300;
+    expectError([&] { xai::generateWarps(Size(32, 32), a, warps); }, "minScale: at least 1/64");
+
+    const Mat image = randomImage(Size(32, 24), 3);
+    Mat map(image.size(), CV_32F, Scalar::all(0.5)), curve;
+    dnn::Net net = makeTinyNet(TinyNetSpec());
+    xai::PerturbationParams p;
+    p.steps = 100000;
+    expectError([&] { xai::deletionCurve(net, tinyParams(), image, map, 0, curve, p); }, "at most one step per pixel");
+    p = xai::PerturbationParams();
+    p.blurSigma = 1e6;
+    expectError([&] { xai::insertionCurve(net, tinyParams(), image, map, 0, curve, p); }, "at most the image's larger side");
+}
+
+}} // namespace
