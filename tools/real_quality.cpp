@@ -38,6 +38,7 @@ struct Photo
     std::string path;
     int classId;
     Mat image; // 224 x 224: torchvision's Resize(256) + CenterCrop(224), so the frame is the image
+    Rect box;  // the object in the 224 x 224 frame; empty when the list gives none
 };
 
 struct Method
@@ -58,12 +59,19 @@ xai::ScoreCAM::Params squeezeNetParams()
     return p;
 }
 
-Mat torchvisionCrop(const Mat& image)
+//! The 224 x 224 centre crop of the image resized to a shorter side of 256; `box` (image pixels) follows it.
+Mat torchvisionCrop(const Mat& image, Rect& box)
 {
     const double f = 256.0 / std::min(image.cols, image.rows);
     Mat resized;
     resize(image, resized, Size(cvRound(image.cols * f), cvRound(image.rows * f)), 0, 0, INTER_LINEAR);
     const Rect crop((resized.cols - 224) / 2, (resized.rows - 224) / 2, 224, 224);
+    if (!box.empty())
+    {
+        const Point tl(cvRound(box.x * f) - crop.x, cvRound(box.y * f) - crop.y);
+        const Point br(cvRound(box.br().x * f) - crop.x, cvRound(box.br().y * f) - crop.y);
+        box = Rect(tl, br) & Rect(0, 0, 224, 224);
+    }
     return resized(crop).clone();
 }
 
@@ -189,13 +197,16 @@ int main(int argc, char** argv)
         Photo p;
         if (line.empty() || line[0] == '#' || !(ls >> p.path >> p.classId))
             continue;
+        ls >> p.box.x >> p.box.y >> p.box.width >> p.box.height; // optional: the object's box
+        if (!ls)
+            p.box = Rect();
         const Mat img = imread(dir + p.path);
         if (img.empty())
         {
             std::cerr << "cannot read " << dir + p.path << "\n";
             return 1;
         }
-        p.image = torchvisionCrop(img);
+        p.image = torchvisionCrop(img, p.box);
         photos.push_back(p);
     }
     const std::vector<Method> ms = methods(paper);
@@ -233,6 +244,8 @@ int main(int argc, char** argv)
                                                                    curve, perturb));
                 t["insertion"][m.name].push_back(xai::insertionCurve(net, squeezeNetParams(), ph.image, map,
                                                                      ph.classId, curve, perturb));
+                if (!ph.box.empty())
+                    t["box"][m.name].push_back(xai::energyPointingGame(map, ph.box));
             }
             std::cerr << " " << m.name << " r=" << f.pearson << " " << s << "s";
         }
@@ -245,6 +258,8 @@ int main(int argc, char** argv)
     printTable(reportT, order, "moved", "scorecam-resize", "Share of energy that moves to reach the dense map");
     printTable(reportT, order, "deletion", "scorecam", "Deletion AUC (lower is better)");
     printTable(reportT, order, "insertion", "scorecam", "Insertion AUC (higher is better)");
+    if (reportT.count("box"))
+        printTable(reportT, order, "box", "scorecam", "Energy in the object's box (photos with a box)");
     printTable(reportT, order, "forwards", "scorecam", "Forwards (batches of 16)");
     printTable(reportT, order, "seconds", "scorecam", "Seconds per explanation (methods interleaved per image)");
 

@@ -360,13 +360,13 @@ static double perturbationCurve(bool deletion, const dnn::Net& net, const ScoreC
     checkSameSize(img, map, fn);
     if (!map.isContinuous())
         map = map.clone();
+
+    const Mat base = baselineImage(img, baseline, params.blurSigma, pre);
     // More steps than pixels only repeats images (and 100,000 steps took hours): refused.
     if ((int64)params.steps > (int64)img.total())
         CV_Error(Error::StsOutOfRange, cv::format("%s: PerturbationParams::steps is %d, more than the image's %d "
                                                   "pixels: at most one step per pixel", fn, params.steps,
                                                   (int)img.total()));
-
-    const Mat base = baselineImage(img, baseline, params.blurSigma, pre);
     const std::vector<int> order = saliencyOrder(map);
     const int64 N = (int64)order.size();
     const int steps = params.steps;

@@ -184,6 +184,14 @@ TEST(XAI_BadInput, unbounded_settings_are_refused_before_any_work)
     p = xai::PerturbationParams();
     p.blurSigma = 1e6;
     expectError([&] { xai::insertionCurve(net, tinyParams(), image, map, 0, curve, p); }, "at most the image's larger side");
+
+    xai::AugmentedScoreCAM::Params ap;
+    ap.scoreCam = tinyParams();
+    ap.scoreCam.upsampling = 2;
+    expectError([&] { xai::AugmentedScoreCAM::create(net, ap); }, "Params::upsampling is 2");
+    ap.scoreCam.upsampling = xai::UPSAMPLE_RESIZE;
+    ap.viewWeights = 2;
+    expectError([&] { xai::AugmentedScoreCAM::create(net, ap); }, "Params::viewWeights is 2");
 }
 
 }} // namespace

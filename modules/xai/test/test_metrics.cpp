@@ -495,9 +495,11 @@ TEST(XAI_Metrics, bad_input_is_reported)
     pp.insertionBaseline = BASELINE_BLUR;
     pp.blurSigma = 0;
     expectError([&] { insertionCurve(net, p, image, map, 0, curve, pp); }, "sigma");
-    expectError([&] { deletionCurve(net, p, image, map, 5, curve, PerturbationParams()); }, "out of range");
-    expectError([&] { deletionCurve(net, p, Mat(), map, 0, curve, PerturbationParams()); }, "image is empty");
-    expectError([&] { deletionCurve(dnn::Net(), p, image, map, 0, curve, PerturbationParams()); }, "net is empty");
+    PerturbationParams few; // the 8 x 8 image holds 64 pixels: at most 64 steps
+    few.steps = 16;
+    expectError([&] { deletionCurve(net, p, image, map, 5, curve, few); }, "out of range");
+    expectError([&] { deletionCurve(net, p, Mat(), map, 0, curve, few); }, "image is empty");
+    expectError([&] { deletionCurve(dnn::Net(), p, image, map, 0, curve, few); }, "net is empty");
 
     expectError([&] { confidenceChange(net, p, image, map * 2, 0); }, "[0, 1]");
     expectError([&] { confidenceChange(net, p, image, Mat::ones(3, 3, CV_32F), 0); }, "image's size");
