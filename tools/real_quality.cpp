@@ -104,6 +104,7 @@ std::vector<Method> methods(bool paper)
     m.push_back({"random16-sr", [](const dnn::Net& net) {
         xai::AugmentedScoreCAM::Params p;
         p.scoreCam = squeezeNetParams();
+        p.augmentation.numAugmentations = 16;
         p.augmentation.latticeSize = 0;
         p.augmentation.maxAngle = 15;
         p.augmentation.maxShift = 0.1;
@@ -115,6 +116,7 @@ std::vector<Method> methods(bool paper)
             xai::AugmentedScoreCAM::Params p;
             p.scoreCam = squeezeNetParams();
             p.scoreCam.upsampling = xai::UPSAMPLE_RESIZE;
+            p.augmentation.numAugmentations = 16;
             p.augmentation.latticeSize = 0;
             p.augmentation.maxAngle = 15;
             p.augmentation.maxShift = 0.1;
