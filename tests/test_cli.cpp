@@ -785,7 +785,7 @@ TEST(XAI_Explain, a_model_of_grey_images_is_explained)
     EXPECT_NE(list.out.find("for a 1x1x32x32 input"), std::string::npos) << list.out;
     EXPECT_TRUE(list.err.empty()) << "no OpenCV errors from trying colour first: " << list.err;
 
-    const Result r = runExplain(dir.path(), model + "--augmentations 2 --quiet " + quote(kDemo.string()));
+    const Result r = runExplain(dir.path(), model + "--augmentations 2 --lattice 0 --quiet " + quote(kDemo.string()));
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_TRUE(r.err.empty()) << r.err;
     cv::FileStorage summary((dir.path() / "xai_out" / "summary.json").string(), cv::FileStorage::READ);
@@ -909,4 +909,21 @@ TEST(XAI_Explain, score_layer_and_score_type_are_options_and_sidecar_keys)
     cv::FileStorage s2((dir.path() / "side" / "summary.json").string(), cv::FileStorage::READ);
     EXPECT_EQ((std::string)s2["images"][0]["classes"][0]["maps"][0]["parameters"]["score_type"], "probabilities");
     EXPECT_DOUBLE_EQ((double)s2["images"][0]["classes"][0]["score"], (double)cls["score"]);
+}
+
+// -n that does not fill the lattice cannot be interleaved: the run says so (and still runs).
+TEST(XAI_Explain, views_that_do_not_fill_the_lattice_are_warned_about)
+{
+    REQUIRE_EXE();
+    TempDir dir;
+    const Result partial = runExplain(dir.path(), "--method augmented -n 5 --max-channels 4 --output a");
+    ASSERT_EQ(0, partial.code) << partial.err;
+    EXPECT_NE(partial.err.find("xai_explain: warning: 5 views do not fill the 8 x 8 lattice of --lattice 8"),
+              std::string::npos)
+        << partial.err;
+    const Result full = runExplain(dir.path(), "--method augmented -n 4 --lattice 2 --max-channels 4 --output b");
+    ASSERT_EQ(0, full.code) << full.err;
+    EXPECT_EQ(full.err.find("warning: 4 views"), std::string::npos) << full.err;
+    const Result plain = runExplain(dir.path(), "--method score-cam -n 5 --max-channels 4 --output c");
+    EXPECT_EQ(plain.err.find("do not fill"), std::string::npos) << "Score-CAM has no views: " << plain.err;
 }

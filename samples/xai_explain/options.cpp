@@ -480,6 +480,13 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
     o.params.viewWeights = choose("view-weights", str("view-weights"), viewWeightChoices());
     p.upsampling = choose("upsampling", str("upsampling"), upsamplingChoices());
     readSuperResolutionOptions(vm, o.params.superResolution, o.params.augmentation);
+    const int k = o.params.augmentation.latticeSize;
+    if (o.method != Method::ScoreCam && k > 0 && o.params.augmentation.numAugmentations != k * k)
+        o.warnings.push_back("xai_explain: warning: " + std::to_string(o.params.augmentation.numAugmentations) +
+                             " views do not fill the " + std::to_string(k) + " x " + std::to_string(k) +
+                             " lattice of --lattice " + std::to_string(k) + ": they cannot be interleaved and are "
+                             "fused by super-resolution; give -n " + std::to_string(k * k) +
+                             " (or a --lattice whose square is -n)");
     std::stringstream fusions(str("compare-fusions"));
     for (std::string name; std::getline(fusions, name, ',');)
         if (!name.empty())

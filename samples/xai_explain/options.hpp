@@ -47,6 +47,7 @@ struct Options
     std::string colormapName = "jet";
     double alpha = 0.5;
     bool quiet = false;
+    std::vector<std::string> warnings; //!< about options that will not do what they seem to; printed before the run
 
     // Sharding: this process explains the images whose index in the whole list modulo shardCount is shardIndex.
     int shardIndex = 0;

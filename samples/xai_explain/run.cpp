@@ -382,6 +382,8 @@ int run(const Options& o)
     if (!o.mergeSummaries.empty())
         return mergeSummaries(o.mergeSummaries, o.quiet);
 
+    for (const std::string& w : o.warnings)
+        std::fprintf(stderr, "%s\n", w.c_str());
     cv::dnn::Net net = loadNet(o);
     if (o.listLayers)
     {
