@@ -31,6 +31,7 @@
 #include <opencv2/xai.hpp>
 
 #include "common/cli_errors.hpp"
+#include "common/cli_files.hpp"
 #include "common/cli_parse.hpp"
 #include "common/cli_values.hpp"
 #include "common/fusion_options.hpp"
@@ -383,11 +384,21 @@ static int runBenchmark(int argc, char** argv)
     cv::xai::SuperResolutionParams superResolution;
     cv::xai::AugmentationParams augmentation;
     xai_samples::readSuperResolutionOptions(vm, superResolution, augmentation);
+    xai_samples::RunShape shape;
+    shape.augmented = method == "augmented" || vm.count("fusion-only");
+    shape.method = "--method " + method;
+    shape.superResolution = fusionMethod == cv::xai::FUSION_SUPER_RESOLUTION ||
+                            fusionMethod == cv::xai::FUSION_INTERLEAVE;
+    shape.fusion = "--fusion " + fusion;
+    shape.randomShifts = augmentation.latticeSize == 0;
+    shape.lattice = augmentation.latticeSize;
+    for (const std::string& w : xai_samples::unusedOptionWarnings(vm, shape))
+        std::cerr << "xai_benchmark: warning: " << w << "\n";
     if (vm.count("fusion-only"))
     {
         xai_benchmark::FusionCase f;
         f.views = vm["augmentations"].defaulted() ? f.views : views;
-        f.grid = xai_samples::parseSize(grid);
+        f.grid = xai_samples::parseSize(grid, "grid", "cells");
         f.frame = size.empty() ? f.frame : xai_samples::parseSize(size);
         f.fusion = fusionMethod;
         f.superResolution = superResolution;
@@ -405,17 +416,7 @@ static int runBenchmark(int argc, char** argv)
     if (!model.empty() && model != "resnet18")
     {
         // Once here, so that a file cv::dnn cannot read is one line and exit code 2, not a failed case.
-        cv::dnn::Net net;
-        try
-        {
-            net = loadModel(model);
-        }
-        catch (const cv::Exception& e)
-        {
-            throw xai_samples::UsageError("cannot load model '" + model + "': " + xai_samples::messageOf(e));
-        }
-        if (net.empty())
-            throw xai_samples::UsageError("cannot load model '" + model + "': cv::dnn found no layers in it");
+        xai_samples::readModel(projectModel ? projectModelPath(model) : model);
     }
 
     if (imagePaths.empty())
@@ -445,11 +446,8 @@ static int runBenchmark(int argc, char** argv)
         p.augmentation.latticeSize = augmentation.latticeSize;
         cases.push_back(makeCase(model, n, p, repeats));
     }
-    int backend = xai_samples::choose("backend", backendName, xai_samples::backendChoices());
-    int target = xai_samples::choose("target", targetName, xai_samples::targetChoices());
-    xai_samples::pairBackendAndTarget(backend, target);
-    xai_samples::checkBackendBuiltIn(backend, backendName != "default" ? "--backend " + backendName
-                                                                       : "--target " + targetName);
+    int backend = -1, target = -1;
+    xai_samples::readBackendAndTarget(backendName, targetName, backend, target);
     cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
     for (Case& c : cases)
     {

@@ -187,7 +187,11 @@ TEST(XAI_Benchmark, wrong_usage_is_one_line_and_exit_code_2)
         {"--model shapes_mobilenet --method gradcam", "gradcam"},
         {"--model nowhere.onnx", "nowhere.onnx"},
         {"--model shapes_mobilenet --image nowhere.png", "nowhere.png"},
-        {"--model resnet18 --size 0x5", "--size"},
+        {"--model resnet18 --size 0x5", "--size 0x5 is out of range: each side from 1 to 65536 pixels"},
+        {"--model shapes_mobilenet --size 100000x100000", "--size 100000x100000 is out of range"},
+        {"--fusion-only --grid 0x0", "--grid 0x0 is out of range: each side from 1 to 65536 cells"},
+        {"--fusion-only --grid 7xq", "--grid: '7xq' is not WIDTHxHEIGHT"},
+        {"--model shapes_mobilenet --backend cuda --target cpu", "--backend cuda and --target cpu do not match"},
         {"--model shapes_mobilenet --threads -1", "--threads -1 is out of range"},
         {"--no-such-option", "no-such-option"},
     };

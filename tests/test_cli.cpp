@@ -240,6 +240,9 @@ TEST(XAI_Explain, bad_usage_is_one_line_and_exit_code_2)
     TempDir dir;
     std::ofstream(dir.path() / "not_a_model.onnx") << "this is not a network\n";
     std::ofstream(dir.path() / "empty_labels.txt") << "\n  \n";
+    std::ofstream(dir.path() / "empty.onnx");
+    fs::copy_file(kModel, dir.path() / "unparsable.onnx");
+    std::ofstream(dir.path() / "unparsable.yml") << "%YAML:1.0\n---\nmean: [ 1, 2\n";
     // Models whose sidecar holds a wrong value: ignoring it would explain a wrongly prepared input.
     for (const auto& [name, yml] : std::vector<std::pair<std::string, std::string>>{
              {"negative", "input_width: -5\ninput_height: 128\n"},
@@ -293,6 +296,14 @@ TEST(XAI_Explain, bad_usage_is_one_line_and_exit_code_2)
         {"--backend openvino", "--backend openvino: the backend is unknown to this OpenCV build"},
         {"--target vulkan", "--target vulkan (it runs on the vulkan backend): the backend is unknown"},
         {"--channels 2", "--channels 2"},
+        {"--size 100000x100000", "--size 100000x100000 is out of range: each side from 1 to 65536 pixels"},
+        {"--size 0x5", "--size 0x5 is out of range: each side from 1 to 65536 pixels"},
+        {"--size 12xabc", "--size: '12xabc' is not WIDTHxHEIGHT"},
+        {"--backend cuda --target cpu", "--backend cuda and --target cpu do not match: --backend cuda runs on "
+                                        "--target cuda or cuda-fp16"},
+        // What OpenCV says, without its internals (an assertion's expression, a parser's function name).
+        {"--model empty.onnx", "cannot load model 'empty.onnx': the file is empty"},
+        {"--model unparsable.onnx", "cannot parse 'unparsable.yml': line 3: "},
         // Boost's own placeholders in the user's words once made the message loop forever (fuzz finding cli-1).
         {"-no%value%", "the argument ('o%value%') for option '--augmentations' is invalid"},
         {"--batch %value%", "the argument ('%value%') for option '--batch' is invalid"},
@@ -307,6 +318,8 @@ TEST(XAI_Explain, bad_usage_is_one_line_and_exit_code_2)
         EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
         EXPECT_EQ(r.err.find("Params::"), std::string::npos) << r.err;
         EXPECT_EQ(r.err.find("class id -"), std::string::npos) << r.err;
+        for (const char* internal : {"OpenCV(", " in function ", "has_graph", "!buf", "parseValue", "()"})
+            EXPECT_EQ(r.err.find(internal), std::string::npos) << internal << " in " << r.err;
     }
     EXPECT_FALSE(fs::exists(dir.path() / "xai_out" / "summary.json"));
 }
@@ -320,20 +333,23 @@ TEST(XAI_Explain, corrupt_image_in_a_folder_fails_alone)
     fs::copy_file(kDemo, images / "a.png");
     fs::copy_file(kDemo, images / "c.png");
     std::ofstream(images / "b.png") << "not a png";
+    std::ofstream(images / "d.png");
     std::ofstream(images / "notes.md") << "not an image, not even tried";
 
     const Result r = runExplain(dir.path(), "--method score-cam --max-channels 8 --quiet --output out images");
     EXPECT_EQ(r.code, 1) << r.err;
     EXPECT_NE(r.err.find("xai_explain: error: "), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("b.png"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("d.png: cannot decode the image: the file is empty"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("!buf"), std::string::npos) << "no OpenCV internals: " << r.err;
     EXPECT_TRUE(r.out.empty()) << "--quiet: " << r.out;
 
     cv::FileStorage summary((dir.path() / "out" / "summary.json").string(), cv::FileStorage::READ);
     ASSERT_TRUE(summary.isOpened());
-    ASSERT_EQ(summary["images"].size(), 3u);
-    EXPECT_EQ((int)summary["images_failed"], 1);
-    const char* expected[] = {"ok", "error", "ok"};
-    for (int i = 0; i < 3; i++)
+    ASSERT_EQ(summary["images"].size(), 4u);
+    EXPECT_EQ((int)summary["images_failed"], 2);
+    const char* expected[] = {"ok", "error", "ok", "error"};
+    for (int i = 0; i < 4; i++)
         EXPECT_EQ((std::string)summary["images"][i]["status"], expected[i]) << i;
     const std::vector<std::string> files = filesIn(dir.path() / "out");
     auto startingWith = [&](const std::string& prefix) {
@@ -831,6 +847,15 @@ TEST(XAI_Explain, a_long_run_is_announced_before_it_starts)
     const Result quick = runExplain(dir.path(), "--method score-cam --max-channels 4");
     EXPECT_EQ(quick.code, 0) << quick.err;
     EXPECT_EQ(quick.err.find("this run needs"), std::string::npos) << quick.err;
+
+    // Nor one of a few seconds with a large --batch: its forwards carry the images there are, not
+    // 4096 each (it was announced as "about 4 min").
+    fs::create_directories(dir.path() / "five");
+    for (int i = 0; i < 5; i++)
+        fs::copy_file(kDemo, dir.path() / "five" / (std::to_string(i) + ".png"));
+    const Result wide = runExplain(dir.path(), "-b 4096 -n 100 --lattice 0 --max-channels 4 --output wide five");
+    EXPECT_EQ(wide.code, 0) << wide.err;
+    EXPECT_EQ(wide.err.find("this run needs"), std::string::npos) << wide.err;
 }
 
 // --preset torchvision-imagenet is torchvision's evaluation transform: shorter side to 256, centre
@@ -926,4 +951,47 @@ TEST(XAI_Explain, views_that_do_not_fill_the_lattice_are_warned_about)
     EXPECT_EQ(full.err.find("warning: 4 views"), std::string::npos) << full.err;
     const Result plain = runExplain(dir.path(), "--method score-cam -n 5 --max-channels 4 --output c");
     EXPECT_EQ(plain.err.find("do not fill"), std::string::npos) << "Score-CAM has no views: " << plain.err;
+}
+
+// Options the run will not use are named, so that a user does not believe they changed the map.
+TEST(XAI_Explain, options_the_method_does_not_use_are_warned_about)
+{
+    REQUIRE_EXE();
+    TempDir dir;
+    const std::string quick = "--max-channels 4 --quiet ";
+    const Result plain = runExplain(dir.path(), quick + "--method score-cam -n 5 --lattice 4 --sr-lambda-tv 0.1 --output a");
+    ASSERT_EQ(0, plain.code) << plain.err;
+    EXPECT_NE(plain.err.find("xai_explain: warning: --augmentations, --lattice and --sr-lambda-tv are options of "
+                             "Augmented Score-CAM: --method score-cam does not use them\n"),
+              std::string::npos)
+        << plain.err;
+
+    // Mean fusion solves no super-resolution, and its views need not fill the lattice.
+    const Result mean = runExplain(dir.path(), quick + "--method augmented --fusion mean -n 4 --sr-iterations 10 "
+                                                       "--sr-downsampling point --output b");
+    ASSERT_EQ(0, mean.code) << mean.err;
+    EXPECT_NE(mean.err.find("xai_explain: warning: --sr-iterations and --sr-downsampling are settings of the "
+                            "super-resolution solve: --fusion mean does not use them\n"),
+              std::string::npos)
+        << mean.err;
+    EXPECT_EQ(mean.err.find("do not fill"), std::string::npos) << mean.err;
+    EXPECT_EQ(std::count(mean.err.begin(), mean.err.end(), '\n'), 1) << mean.err;
+
+    // ... unless a compared fusion solves one.
+    const Result compared = runExplain(dir.path(), quick + "--method augmented --fusion mean -n 4 --sr-iterations 10 "
+                                                           "--compare-fusions super-resolution --output c");
+    ASSERT_EQ(0, compared.code) << compared.err;
+    EXPECT_TRUE(compared.err.empty()) << compared.err;
+
+    const Result shift = runExplain(dir.path(), quick + "--method augmented -n 4 --lattice 2 --max-shift 0.2 --output d");
+    ASSERT_EQ(0, shift.code) << shift.err;
+    EXPECT_NE(shift.err.find("xai_explain: warning: --max-shift is not used with --lattice 2: the lattice sets the "
+                             "shifts (--lattice 0 for random shifts)\n"),
+              std::string::npos)
+        << shift.err;
+
+    // The defaults, and options the run uses, are not warned about.
+    const Result quiet = runExplain(dir.path(), quick + "--method augmented -n 4 --lattice 2 --sr-iterations 10 --output e");
+    ASSERT_EQ(0, quiet.code) << quiet.err;
+    EXPECT_TRUE(quiet.err.empty()) << quiet.err;
 }

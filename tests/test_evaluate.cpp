@@ -598,6 +598,20 @@ TEST_F(XAI_Evaluate, wrong_usage_is_one_line_and_exit_code_2)
         {model + gt + " --output x --methods super-resolution:4/speed=2", "unknown setting 'speed'"},
         {model + gt + " --output x --sr-lambda-tv abc", "--sr-lambda-tv: 'abc' is not a number"},
         {model + gt + " --output x --lattice 65", "--lattice 65 is out of range"},
+        // The grammar of --methods: METHOD[,METHOD...], METHOD = score-cam | FUSION:N[:lattice][/KEY=VALUE...].
+        {model + gt + " --output x --methods super-resolution:4/",
+         "--methods: 'super-resolution:4/' ends with '/': a KEY=VALUE setting follows every '/'"},
+        {model + gt + " --output x --methods super-resolution:4//tv=1",
+         "--methods: 'super-resolution:4//tv=1' has an empty setting: a KEY=VALUE setting follows every '/'"},
+        {model + gt + " --output x --methods super-resolution:4/tv=1/tv=2",
+         "--methods: 'super-resolution:4/tv=1/tv=2' gives tv twice"},
+        {model + gt + " --output x --methods 'score-cam, mean:4'",
+         "--methods 'score-cam, mean:4': write the list without spaces"},
+        {model + gt + " --output x --methods super-resolution::4",
+         "--methods: 'super-resolution::4': the number of views must be a whole number from 1 to 4096, not ':4'"},
+        {model + gt + " --output x --methods mean:+4", "--methods: 'mean:+4': the number of views must be a whole "
+                                                        "number from 1 to 4096, not '+4'"},
+        {model + gt + " --output x --methods mean:4:", "--methods: 'mean:4:': only ':lattice' may follow the number"},
         // Each names its option, the value as given and both bounds.
         {model + gt + " --output x --sr-lambda-tv 2e6",
          "--sr-lambda-tv 2000000 is out of range: a weight from 0 to 1000000"},
@@ -665,4 +679,23 @@ TEST_F(XAI_Evaluate, dense_fidelity_is_one_for_the_complete_lattice_and_below_fo
     EXPECT_LT(scoreCam, 1.0 - 1e-4);
     EXPECT_GT(lattice4, scoreCam);
     EXPECT_NE(std::string::npos, readText(root_ / "dense" / "summary.md").find("Pearson r to the dense map"));
+}
+
+// Options that no method of --methods uses are named, so that a user does not believe they changed a row.
+TEST_F(XAI_Evaluate, options_no_method_uses_are_warned_about)
+{
+    const std::string common = "--model " + quote(modelPath().string()) + " " + kPreprocessing + " --ground-truth " +
+                               quote((root_ / "scenes" / "gt.yml").string()) +
+                               " --max-channels 4 --steps 4 --limit 1 --quiet --no-plots";
+    const Result plain = runEvaluate(root_, common + " --methods score-cam --lattice 4 --max-angle 10 --output w1");
+    ASSERT_EQ(0, plain.code) << plain.err;
+    EXPECT_EQ(plain.err, "xai_evaluate: warning: --max-angle and --lattice are options of Augmented Score-CAM: "
+                         "--methods score-cam does not use them\n");
+    const Result mean = runEvaluate(root_, common + " --methods score-cam,mean:4 --sr-lambda-tv 0.1 --output w2");
+    ASSERT_EQ(0, mean.code) << mean.err;
+    EXPECT_EQ(mean.err, "xai_evaluate: warning: --sr-lambda-tv is a setting of the super-resolution solve: "
+                        "--methods score-cam,mean:4 does not use it\n");
+    const Result used = runEvaluate(root_, common + " --methods score-cam,super-resolution:4 --sr-lambda-tv 0.1 --output w3");
+    ASSERT_EQ(0, used.code) << used.err;
+    EXPECT_EQ(used.err, "");
 }

@@ -55,12 +55,35 @@ inline std::string inOptionWords(std::string msg)
     return msg;
 }
 
+/** "line 3: Mismatched closing tag" from a cv::FileStorage parse error. OpenCV 4.6 puts
+    "file(line): reason" in func and its own parser function's name in err; later versions may not
+    swap them, so both are tried. Empty when neither has that form. */
+inline std::string parseErrorOf(const cv::Exception& e)
+{
+    for (const std::string& part : {e.func, e.err})
+    {
+        const size_t close = part.rfind("): ");
+        const size_t open = close == std::string::npos ? close : part.rfind('(', close);
+        if (open == std::string::npos || open + 1 == close ||
+            part.find_first_not_of("0123456789", open + 1) != close)
+            continue;
+        return "line " + part.substr(open + 1, close - open - 1) + ": " + part.substr(close + 3);
+    }
+    return std::string();
+}
+
 /** The part of a cv::Exception a user can act on, on one line, in the words of the command line. e.msg drops what()'s source
     location, but some importers rethrow with the whole what() of an inner exception as their msg
     ("OpenCV(4.6.0) file.cpp:260: error: (-210:...) Failed to parse ... in function 'F'"): that is
-    unwrapped too. */
-inline std::string messageOf(const cv::Exception& e)
+    unwrapped too. A failed assertion's text is OpenCV's code ("!buf.empty()"), not a reason: the
+    caller's `failedCheck` says what it means where it happened. */
+inline std::string messageOf(const cv::Exception& e,
+                             const std::string& failedCheck = "OpenCV failed one of its internal checks")
 {
+    if (e.code == cv::Error::StsParseError && !parseErrorOf(e).empty())
+        return parseErrorOf(e);
+    if (e.code == cv::Error::StsAssert)
+        return failedCheck;
     std::string msg = e.msg;
     const size_t code = msg.find(": error: (");
     if (msg.compare(0, 7, "OpenCV(") == 0 && code != std::string::npos)

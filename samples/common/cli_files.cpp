@@ -134,4 +134,24 @@ void writeStorageFile(const std::string& path, const std::function<void(Document
     writeFileAtomically(path, document.text());
 }
 
+cv::dnn::Net readModel(const std::string& model, const std::string& config, const std::string& framework)
+{
+    const std::string failed = "cannot load model '" + model + "': ";
+    std::error_code ec;
+    if (fs::is_regular_file(model, ec) && fs::file_size(model, ec) == 0 && !ec)
+        throw UsageError(failed + "the file is empty");
+    cv::dnn::Net net;
+    try
+    {
+        net = cv::dnn::readNet(model, config, framework);
+    }
+    catch (const cv::Exception& e)
+    {
+        throw UsageError(failed + messageOf(e, "cv::dnn cannot read it (a damaged file, or not a format it reads)"));
+    }
+    if (net.empty())
+        throw UsageError(failed + "cv::dnn found no layers in it");
+    return net;
+}
+
 } // namespace xai_samples

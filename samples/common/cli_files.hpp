@@ -12,6 +12,7 @@
 #include <string>
 
 #include <opencv2/core.hpp>
+#include <opencv2/dnn.hpp>
 
 namespace xai_samples {
 
@@ -45,6 +46,11 @@ class DocumentWriter;
 /** A document built in memory by `fill`, in the format of the path's extension (.json: strict JSON;
     .yml, .xml: cv::FileStorage's), then writeFileAtomically. */
 void writeStorageFile(const std::string& path, const std::function<void(DocumentWriter&)>& fill);
+
+/** cv::dnn::readNet, its failure as a UsageError in the user's words: "cannot load model 'm.onnx':
+    the file is empty", never the importer's assertion text. */
+cv::dnn::Net readModel(const std::string& model, const std::string& config = std::string(),
+                       const std::string& framework = std::string());
 
 } // namespace xai_samples
 

@@ -31,13 +31,19 @@ int explainedChannels(const cv::dnn::Net& net, const cv::xai::ScoreCAM::Params& 
     return 0;
 }
 
-long long explanationForwards(int channels, const cv::xai::ScoreCAM::Params& params, int views, int viewWeights)
+ForwardCost batchedCost(long long images, int batch)
 {
-    const long long b = std::max(1, params.batchSize);
+    const long long b = std::max(1, batch);
+    return {(images + b - 1) / b, images};
+}
+
+ForwardCost explanationCost(int channels, const cv::xai::ScoreCAM::Params& params, int views, int viewWeights)
+{
     const long long m = params.maxChannels > 0 ? std::min(channels, params.maxChannels) : channels;
-    const long long perView = (m + b - 1) / b;
     const long long scored = viewWeights == cv::xai::VIEW_WEIGHTS_PER_VIEW ? std::max(views, 1) : 1;
-    return (std::max(views, 1) + b - 1) / b + scored * perView;
+    ForwardCost cost = batchedCost(std::max(views, 1), params.batchSize);
+    cost += scored * batchedCost(m, params.batchSize);
+    return cost;
 }
 
 double singleForwardSeconds(cv::dnn::Net& net, const cv::xai::ScoreCAM::Params& params,

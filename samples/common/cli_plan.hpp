@@ -21,16 +21,37 @@ namespace xai_samples {
 int explainedChannels(const cv::dnn::Net& net, const cv::xai::ScoreCAM::Params& params,
                       const cv::dnn::MatShape& input);
 
-/** Forwards of one explanation with `views` views (1: Score-CAM) of a layer with `channels`
-    channels, by the cost model: 1 + ceil(M / B) for Score-CAM, ceil(N / B) + ceil(M / B) for N
-    views with shared weights, ceil(N / B) + N ceil(M / B) with per-view weights (a
-    cv::xai::ViewWeights), with M the scored channels (at most Params::maxChannels). An upper
-    bound: constant channels and the spread Params::skipSpreadFraction skips are not scored. */
-long long explanationForwards(int channels, const cv::xai::ScoreCAM::Params& params, int views,
-                              int viewWeights = cv::xai::VIEW_WEIGHTS_SHARED);
+/** What a piece of work costs: its forwards, and the images they carry. Time goes with the images:
+    a forward of 2 images costs about 2 single-image forwards whatever the --batch, so an estimate
+    from the requested batch alone would be B / 2 times too long. */
+struct ForwardCost
+{
+    long long forwards = 0;
+    long long images = 0;
+
+    ForwardCost& operator+=(const ForwardCost& other)
+    {
+        forwards += other.forwards;
+        images += other.images;
+        return *this;
+    }
+};
+
+inline ForwardCost operator*(long long k, const ForwardCost& c) { return {k * c.forwards, k * c.images}; }
+
+//! `images` images in forwards of at most `batch`.
+ForwardCost batchedCost(long long images, int batch);
+
+/** One explanation with `views` views (1: Score-CAM) of a layer with `channels` channels, by the
+    cost model: 1 + ceil(M / B) forwards for Score-CAM, ceil(N / B) + ceil(M / B) for N views with
+    shared weights, ceil(N / B) + N ceil(M / B) with per-view weights (a cv::xai::ViewWeights), with
+    M the scored channels (at most Params::maxChannels). An upper bound: constant channels and the
+    spread Params::skipSpreadFraction skips are not scored. */
+ForwardCost explanationCost(int channels, const cv::xai::ScoreCAM::Params& params, int views,
+                            int viewWeights = cv::xai::VIEW_WEIGHTS_SHARED);
 
 /** Seconds of one forward of a single image of this shape to the score layer, timed after an
-    untimed one that sets the net up. A batch of B images costs at most about B times as much. */
+    untimed one that sets the net up. A forward of B images costs at most about B times as much. */
 double singleForwardSeconds(cv::dnn::Net& net, const cv::xai::ScoreCAM::Params& params,
                             const cv::dnn::MatShape& input);
 

@@ -5,6 +5,8 @@
 #include "cli_values.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -129,6 +131,22 @@ void checkBackendBuiltIn(int backend, const std::string& asked)
                      "available: " + names);
 }
 
+void readBackendAndTarget(const std::string& backendText, const std::string& targetText, int& backend, int& target)
+{
+    backend = choose("backend", backendText, backendChoices());
+    target = choose("target", targetText, targetChoices());
+    // The library refuses a CUDA backend with another target, and the reverse, in its own terms.
+    const bool cudaTarget = target == cv::dnn::DNN_TARGET_CUDA || target == cv::dnn::DNN_TARGET_CUDA_FP16;
+    if (backend >= 0 && target >= 0 && (backend == cv::dnn::DNN_BACKEND_CUDA) != cudaTarget)
+        throw UsageError("--backend " + backendText + " and --target " + targetText + " do not match: " +
+                         (cudaTarget ? "--target cuda and cuda-fp16 run on --backend cuda"
+                                     : "--backend cuda runs on --target cuda or cuda-fp16"));
+    pairBackendAndTarget(backend, target);
+    checkBackendBuiltIn(backend, backendText != "default" ? "--backend " + backendText
+                                                          : "--target " + targetText + " (it runs on the " +
+                                                                nameOf(backend, backendChoices()) + " backend)");
+}
+
 std::string shortText(double v)
 {
     char buf[32];
@@ -155,19 +173,24 @@ long parseWhole(const std::string& option, const std::string& text)
     return v;
 }
 
-cv::Size parseSize(const std::string& text)
+cv::Size parseSize(const std::string& text, const std::string& option, const std::string& unit)
 {
     const size_t x = text.find_first_of("xX");
     const std::string w = text.substr(0, x), h = x == std::string::npos ? w : text.substr(x + 1);
-    const std::string wrong = "--size: '" + text + "' is not WIDTHxHEIGHT with two positive whole numbers";
+    bool inRange = true;
     auto side = [&](const std::string& s) {
         char* end = nullptr;
+        errno = 0;
         const long v = std::strtol(s.c_str(), &end, 10);
-        if (s.empty() || *end != '\0' || v <= 0 || v > 65536)
-            throw UsageError(wrong);
-        return (int)v;
+        if (s.empty() || !std::isdigit((unsigned char)s[0]) || *end != '\0')
+            throw UsageError("--" + option + ": '" + text + "' is not WIDTHxHEIGHT with two whole numbers");
+        inRange = inRange && errno == 0 && v >= 1 && v <= 65536;
+        return (int)std::min(std::max(v, 0L), 65537L);
     };
-    return cv::Size(side(w), side(h));
+    const cv::Size size(side(w), side(h));
+    if (!inRange)
+        throw UsageError("--" + option + " " + text + " is out of range: each side from 1 to 65536 " + unit);
+    return size;
 }
 
 cv::Scalar parseChannelValues(const std::string& option, const std::string& text)

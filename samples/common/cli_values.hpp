@@ -54,6 +54,11 @@ void pairBackendAndTarget(int& backend, int& target);
 //! Throws UsageError naming ASKED when BACKEND is not built into this OpenCV (CUDA falls back instead).
 void checkBackendBuiltIn(int backend, const std::string& asked);
 
+/** --backend and --target by name: a mismatched pair is refused in the options' words, a missing
+    one follows from the other (pairBackendAndTarget), and a backend this OpenCV lacks is refused
+    (checkBackendBuiltIn). Throws UsageError. */
+void readBackendAndTarget(const std::string& backendText, const std::string& targetText, int& backend, int& target);
+
 //! 0.1 rather than Boost's 0.10000000000000001 in --help.
 std::string shortText(double v);
 
@@ -63,8 +68,9 @@ double parseNumber(const std::string& option, const std::string& text);
 //! A whole number (no sign check); throws UsageError naming --option.
 long parseWhole(const std::string& option, const std::string& text);
 
-//! --size: "224x224", "224X224" or "224" (square), each side from 1 to 65536.
-cv::Size parseSize(const std::string& text);
+/** --size: "224x224", "224X224" or "224" (square), each side from 1 to 65536; throws UsageError
+    naming --option, and `unit` when a side is out of range. */
+cv::Size parseSize(const std::string& text, const std::string& option = "size", const std::string& unit = "pixels");
 
 //! --mean, --std: "a,b,c", "a b c" or one value for all channels; throws UsageError naming --option.
 cv::Scalar parseChannelValues(const std::string& option, const std::string& text);

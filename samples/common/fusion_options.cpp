@@ -54,7 +54,7 @@ void set(const std::string& key, const std::string& text, const std::string& opt
     else if (key == "resolution")
     {
         const long v = parseWhole(option, text);
-        requireRange(option, (double)v, 0, 256, "unknown pixels per cell of the layer, 0 (the frame's) to 256");
+        requireRange(option, (double)v, 0, 256, "pixels per cell of the layer, 0 (the frame's) to 256");
         sr.resolution = (int)v;
     }
     else if (key == "view-scale")
@@ -133,6 +133,64 @@ std::string describeSuperResolution(const cv::xai::SuperResolutionParams& sr)
       << nameOf(sr.downsampling, downsamplingChoices()) << " resolution=" << sr.resolution << " view-scale="
       << (sr.normalizeViews ? "max" : "common");
     return s.str();
+}
+
+namespace {
+
+//! "--a", "--a and --b", "--a, --b and --c": the options of `names` given on the command line.
+std::vector<std::string> givenOptions(const po::variables_map& vm, const std::vector<const char*>& names)
+{
+    std::vector<std::string> given;
+    for (const char* name : names)
+        if (vm.count(name) && !vm[name].defaulted())
+            given.push_back(std::string("--") + name);
+    return given;
+}
+
+std::string listed(const std::vector<std::string>& items)
+{
+    std::string s;
+    for (size_t i = 0; i < items.size(); i++)
+        s += (i == 0 ? "" : i + 1 == items.size() ? " and " : ", ") + items[i];
+    return s;
+}
+
+//! "--a is an option of X: Y does not use it", or "--a and --b are options of X: Y does not use them".
+std::string notUsed(const std::vector<std::string>& options, const std::string& one, const std::string& many,
+                    const std::string& by)
+{
+    const bool single = options.size() == 1;
+    return listed(options) + (single ? " is " + one : " are " + many) + ": " + by + " does not use " +
+           (single ? "it" : "them");
+}
+
+const std::vector<const char*> kSuperResolutionOptions = {"sr-lambda-tv", "sr-lambda-energy", "sr-iterations",
+                                                          "sr-tolerance", "sr-downsampling", "sr-resolution",
+                                                          "sr-view-scale"};
+
+} // namespace
+
+std::vector<std::string> unusedOptionWarnings(const po::variables_map& vm, const RunShape& run)
+{
+    std::vector<std::string> warnings;
+    if (!run.augmented)
+    {
+        std::vector<const char*> names = {"augmentations", "max-angle", "max-shift", "seed", "fusion", "view-weights",
+                                          "compare-fusions", "lattice"};
+        names.insert(names.end(), kSuperResolutionOptions.begin(), kSuperResolutionOptions.end());
+        const std::vector<std::string> given = givenOptions(vm, names);
+        if (!given.empty())
+            warnings.push_back(notUsed(given, "an option of Augmented Score-CAM", "options of Augmented Score-CAM", run.method));
+        return warnings;
+    }
+    const std::vector<std::string> sr = givenOptions(vm, kSuperResolutionOptions);
+    if (!run.superResolution && !sr.empty())
+        warnings.push_back(notUsed(sr, "a setting of the super-resolution solve", "settings of the super-resolution solve",
+                                           run.fusion));
+    if (!run.randomShifts && !givenOptions(vm, {"max-shift"}).empty())
+        warnings.push_back("--max-shift is not used with --lattice " + std::to_string(run.lattice) +
+                           ": the lattice sets the shifts (--lattice 0 for random shifts)");
+    return warnings;
 }
 
 } // namespace xai_samples

@@ -8,6 +8,7 @@
 #define XAI_SAMPLES_FUSION_OPTIONS_HPP
 
 #include <string>
+#include <vector>
 
 #include <boost/program_options.hpp>
 #include <opencv2/xai.hpp>
@@ -31,6 +32,24 @@ void applySuperResolutionSetting(const std::string& setting, const std::string& 
 
 //! The settings as the programs print them ("tv=0.002 energy=0.0001 ...").
 std::string describeSuperResolution(const cv::xai::SuperResolutionParams& sr);
+
+/** What the run does, for unusedOptionWarnings(): each text names the options that chose it, in the
+    program's words ("--method score-cam", "--fusion mean"). */
+struct RunShape
+{
+    bool augmented = true;       //!< Augmented Score-CAM runs
+    std::string method;          //!< the options that say whether it runs
+    bool superResolution = true; //!< a fusion that runs may solve a super-resolution
+    std::string fusion;          //!< the options that say which fusions run
+    bool randomShifts = true;    //!< some views are shifted at random (not all on a lattice)
+    int lattice = 0;             //!< the lattice of the other views
+};
+
+/** Warnings, without the program's prefix, for the options given that the run will not use, so
+    that a user does not believe they changed a map: Augmented Score-CAM's options when it does not
+    run, the super-resolution settings when no fusion that runs solves one, --max-shift when every
+    view is on a lattice. Only options of `vm` given on the command line are named. */
+std::vector<std::string> unusedOptionWarnings(const boost::program_options::variables_map& vm, const RunShape& run);
 
 } // namespace xai_samples
 

@@ -101,17 +101,7 @@ void createDir(const std::string& dir)
 
 cv::dnn::Net loadNet(const std::string& model)
 {
-    try
-    {
-        cv::dnn::Net net = cv::dnn::readNet(model);
-        if (net.empty())
-            throw UsageError("model '" + model + "' holds no network");
-        return net;
-    }
-    catch (const cv::Exception& e)
-    {
-        throw UsageError("cannot load model '" + model + "': " + messageOf(e));
-    }
+    return xai_samples::readModel(model);
 }
 
 /** What is wrong for every image is found before the first: a layer the model does not have, an
@@ -448,15 +438,18 @@ std::vector<Group> groupsOf(const Options& o, const std::set<Unit>& done, int im
 //! What the pending units will cost, in forwards, by the cost model.
 struct Plan
 {
-    std::map<std::string, long long> explanation;  //!< forwards of one explanation, per method
-    long long curve = 0;                            //!< forwards of one deletion or insertion curve
-    long long total = 0;                            //!< of the whole run
+    std::map<std::string, xai_samples::ForwardCost> explanation;  //!< one explanation, per method
+    xai_samples::ForwardCost curve;                                //!< one deletion or insertion curve
+    xai_samples::ForwardCost total;                                //!< the whole run
     cv::dnn::MatShape input;                        //!< the input blob the estimate is for
 
     //! The views of a group once, then per method and object Average Drop and the two curves.
-    long long groupForwards(const Group& group, int objects) const
+    xai_samples::ForwardCost groupCost(const Group& group, int objects) const
     {
-        return explanation.at(group[0]->name) + (long long)group.size() * objects * (1 + 2 * curve);
+        xai_samples::ForwardCost cost = explanation.at(group[0]->name);
+        cost += (long long)group.size() * objects * xai_samples::batchedCost(1, 1);
+        cost += (long long)group.size() * objects * 2 * curve;
+        return cost;
     }
 };
 
@@ -468,21 +461,23 @@ Plan planOf(const Options& o, cv::dnn::Net& net, const std::vector<const GtImage
     plan.input = {1, 3, size.height, size.width};
     const int channels = size.empty() ? 0 : xai_samples::explainedChannels(net, o.scoreCam, plan.input);
     for (const MethodSpec& m : o.methods)
-        plan.explanation[m.name] = channels > 0 ? xai_samples::explanationForwards(channels, o.scoreCam, m.views)
-                                                : (long long)m.views;  // unknown: relative costs only
-    const long long b = std::max(1, o.perturbation.batchSize);
-    plan.curve = (o.perturbation.steps + 1 + b - 1) / b;
+        plan.explanation[m.name] = channels > 0 ? xai_samples::explanationCost(channels, o.scoreCam, m.views)
+                                                : xai_samples::batchedCost(m.views, 1);  // unknown: relative costs only
+    plan.curve = xai_samples::batchedCost(o.perturbation.steps + 1, o.perturbation.batchSize);
     const long long layers =
         o.randomizationImages > 0 ? (long long)randomizationLayers(net, o.randomizationLayers).size() : 0;
     for (const GtImage* im : todo)
     {
-        plan.total += 1;  // the class probabilities of the image
+        plan.total += xai_samples::batchedCost(1, 1);  // the class probabilities of the image
         for (const Group& group : groupsOf(o, done, im->index))
         {
-            plan.total += plan.groupForwards(group, (int)im->objects.size());
+            plan.total += plan.groupCost(group, (int)im->objects.size());
             if (im->index < o.randomizationImages)
                 for (const MethodSpec* m : group)  // an explanation per randomised layer, and a probe
-                    plan.total += (layers + 1) * plan.explanation[m->name] + layers;
+                {
+                    plan.total += (layers + 1) * plan.explanation[m->name];
+                    plan.total += layers * xai_samples::batchedCost(1, 1);
+                }
         }
     }
     return plan;
@@ -491,20 +486,19 @@ Plan planOf(const Options& o, cv::dnn::Net& net, const std::vector<const GtImage
 //! A run of many hours says so before it starts, with what makes it shorter.
 void announceLongRun(const Options& o, const Plan& plan, cv::dnn::Net& net, int units)
 {
-    if (plan.input[2] <= 0 || plan.total <= 0)
+    if (plan.input[2] <= 0 || plan.total.images <= 0)
         return;
-    const double seconds =
-        (double)plan.total * o.scoreCam.batchSize * xai_samples::singleForwardSeconds(net, o.scoreCam, plan.input);
+    const double seconds = (double)plan.total.images * xai_samples::singleForwardSeconds(net, o.scoreCam, plan.input);
     if (seconds < xai_samples::kLongRunSeconds)
         return;
     std::string parts;
     for (const MethodSpec& m : o.methods)
-        parts += (parts.empty() ? "" : ", ") + m.name + " " + xai_samples::grouped(plan.explanation.at(m.name));
+        parts += (parts.empty() ? "" : ", ") + m.name + " " + xai_samples::grouped(plan.explanation.at(m.name).forwards);
     std::fprintf(stderr, "xai_evaluate: this run needs up to %s forwards of %d images for %s (explanations: %s; "
                  "each curve %s): about %s from one timed forward. Ctrl-C stops it cleanly and the same command "
                  "resumes it; --limit, --steps, --max-channels or fewer views make it shorter\n",
-                 xai_samples::grouped(plan.total).c_str(), o.scoreCam.batchSize,
-                 xai_samples::counted(units, "unit").c_str(), parts.c_str(), xai_samples::grouped(plan.curve).c_str(),
+                 xai_samples::grouped(plan.total.forwards).c_str(), o.scoreCam.batchSize,
+                 xai_samples::counted(units, "unit").c_str(), parts.c_str(), xai_samples::grouped(plan.curve.forwards).c_str(),
                  xai_samples::roughDuration(seconds).c_str());
 }
 
@@ -608,7 +602,7 @@ int runEvaluation(const Options& o)
         const GtImage* im = todo[i];
         std::vector<double> costs;
         for (const Group& group : groupsOf(o, done, im->index))
-            costs.push_back((double)plan.groupForwards(group, (int)im->objects.size()));
+            costs.push_back((double)plan.groupCost(group, (int)im->objects.size()).forwards);
         progress.beginImage((int)i, im->name, costs);
         LoadedImage li;
         cv::Mat probabilities;
@@ -654,7 +648,7 @@ int runEvaluation(const Options& o)
                 cv::Ptr<cv::xai::ScoreCAM>& cam = cams[group[0]->name];
                 if (!cam)
                     cam = makeGroupExplainer(explainNet, o, *group[0]);
-                UnitProgress unitProgress(progress, plan.groupForwards(group, (int)im->objects.size()));
+                UnitProgress unitProgress(progress, plan.groupCost(group, (int)im->objects.size()).forwards);
                 cam->setProgressCallback(unitProgress.callback());
                 std::vector<int> classes;
                 for (const GtObject& obj : im->objects)

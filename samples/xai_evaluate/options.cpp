@@ -167,31 +167,40 @@ MethodSpec parseMethod(const std::string& text, const cv::xai::SuperResolutionPa
     m.superResolution = superResolution;
     if (text == "score-cam")
         return m;
-    // FUSION:N[:lattice][/KEY=VALUE...]
+    // FUSION:N[:lattice][/KEY=VALUE...]; getline would drop a trailing empty part.
+    if (!text.empty() && text.back() == '/')
+        throw UsageError("--methods: '" + text + "' ends with '/': a KEY=VALUE setting follows every '/'");
     std::vector<std::string> parts;
     std::stringstream split(text);
     for (std::string part; std::getline(split, part, '/');)
         parts.push_back(part);
+    for (size_t i = 1; i < parts.size(); i++)
+        if (parts[i].empty())
+            throw UsageError("--methods: '" + text + "' has an empty setting: a KEY=VALUE setting follows every '/'");
     const std::string head = parts.empty() ? std::string() : parts[0];
     const size_t colon = head.find(':');
     const std::string fusion = head.substr(0, colon);
     const Choices& fusions = fusionChoices();
     const bool known = std::any_of(fusions.begin(), fusions.end(), [&](const Choice& c) { return fusion == c.name; });
     if (colon == std::string::npos || !known)
-        throw UsageError("--methods: unknown method '" + text + "' (expected score-cam, or mean:N, max:N or "
-                         "super-resolution:N, each optionally with :lattice and /KEY=VALUE settings)");
+        throw UsageError("--methods: unknown method '" + text + "' (expected score-cam, or FUSION:N with FUSION one of " +
+                         joinNames(fusions) + ", optionally with :lattice and /KEY=VALUE settings)");
     std::string count = head.substr(colon + 1);
     const size_t second = count.find(':');
-    if (second != std::string::npos)
+    if (second != std::string::npos && second > 0)  // "super-resolution::4" has no number before ':'
     {
         if (count.substr(second + 1) != "lattice")
             throw UsageError("--methods: '" + text + "': only ':lattice' may follow the number of views");
         count = count.substr(0, second);
         m.lattice = -1; // set from the number of views below
     }
-    const long views = parseWhole("methods", count);
+    // Digits only: "mean:+4" or "mean: 4" would name a method apart from mean:4 and run it twice.
+    const long views = count.empty() || count.size() > 4 || count[0] == '0' ||
+                               count.find_first_not_of("0123456789") != std::string::npos
+                           ? 0 : std::stol(count);
     if (views < 1 || views > 4096)
-        throw UsageError("--methods: '" + text + "' needs a number of views from 1 to 4096");
+        throw UsageError("--methods: '" + text + "': the number of views must be a whole number from 1 to 4096, not '" +
+                         count + "'");
     if (m.lattice < 0)
     {
         m.lattice = (int)std::lround(std::sqrt((double)views));
@@ -205,6 +214,10 @@ MethodSpec parseMethod(const std::string& text, const cv::xai::SuperResolutionPa
     {
         if (m.fusion != cv::xai::FUSION_SUPER_RESOLUTION)
             throw UsageError("--methods: '" + text + "': settings after '/' are for super-resolution only");
+        const std::string key = parts[i].substr(0, parts[i].find('='));
+        for (size_t j = 1; j < i; j++)
+            if (parts[j].substr(0, parts[j].find('=')) == key)
+                throw UsageError("--methods: '" + text + "' gives " + key + " twice");
         applySuperResolutionSetting(parts[i], "methods", m.superResolution);
         m.settings.push_back(parts[i]);
     }
@@ -420,6 +433,8 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
     // Methods, on top of the super-resolution options.
     readSuperResolutionOptions(vm, o.superResolution, o.augmentation);
     std::string list = str("methods");
+    if (list.find_first_of(" \t\r\n") != std::string::npos)
+        throw UsageError("--methods '" + list + "': write the list without spaces (score-cam,mean:16)");
     for (size_t start = 0; start <= list.size();)
     {
         size_t comma = list.find(',', start);
@@ -442,6 +457,19 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
     o.augmentation.maxShift = vm["max-shift"].as<double>();
     requireRange("max-shift", o.augmentation.maxShift, 0, 1, "a fraction of the frame, 0 to 1");
     o.augmentation.seed = vm["seed"].as<int>();
+    RunShape shape;
+    shape.method = shape.fusion = "--methods " + list;
+    shape.augmented = shape.superResolution = shape.randomShifts = false;
+    for (const MethodSpec& m : o.methods)
+    {
+        shape.augmented = shape.augmented || m.augmented;
+        shape.superResolution = shape.superResolution || m.fusion == cv::xai::FUSION_SUPER_RESOLUTION ||
+                                m.fusion == cv::xai::FUSION_INTERLEAVE;
+        shape.randomShifts = shape.randomShifts || (m.augmented && m.lattice == 0);
+        shape.lattice = std::max(shape.lattice, m.lattice);
+    }
+    for (const std::string& w : unusedOptionWarnings(vm, shape))
+        o.warnings.push_back("xai_evaluate: warning: " + w);
 
     // Data.
     if (!vm.count("ground-truth"))

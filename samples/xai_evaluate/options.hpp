@@ -76,6 +76,7 @@ struct Options
     int threads = -1;
 
     std::vector<std::string> merge;  //!< --merge: output folders of earlier runs
+    std::vector<std::string> warnings; //!< about options that will not do what they seem to; printed before the run
 
     /** The settings that make two runs' rows comparable (everything but the shard, the output and
         the threads): a resumed run and merged shards must agree on it. */

@@ -203,6 +203,8 @@ cv::Mat readImage(const std::string& path, int flags, std::string& warning)
     const std::vector<uchar> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (in.bad())
         throw std::runtime_error("cannot read the image: " + std::string(std::strerror(errno)));
+    if (bytes.empty())
+        throw std::runtime_error("cannot decode the image: the file is empty");
     cv::Mat image;
     try
     {
@@ -210,7 +212,7 @@ cv::Mat readImage(const std::string& path, int flags, std::string& warning)
     }
     catch (const cv::Exception& e)
     {
-        throw std::runtime_error("cannot decode the image: " + messageOf(e));
+        throw std::runtime_error("cannot decode the image: " + messageOf(e, "OpenCV's decoder refused it"));
     }
     if (image.empty())
         throw std::runtime_error("cannot decode the image (damaged, or not an image format OpenCV reads)");

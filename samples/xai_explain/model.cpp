@@ -10,6 +10,8 @@
 
 #include <opencv2/core/utils/logger.hpp>
 
+#include "../common/cli_files.hpp"
+
 namespace xai_explain {
 namespace {
 
@@ -25,18 +27,7 @@ std::string shapeText(const cv::dnn::MatShape& shape)
 
 cv::dnn::Net loadNet(const Options& o)
 {
-    cv::dnn::Net net;
-    try
-    {
-        net = cv::dnn::readNet(o.model, o.config, o.framework);
-    }
-    catch (const cv::Exception& e)
-    {
-        throw UsageError("cannot load model '" + o.model + "': " + messageOf(e));
-    }
-    if (net.empty())
-        throw UsageError("cannot load model '" + o.model + "': cv::dnn found no layers in it");
-    return net;
+    return xai_samples::readModel(o.model, o.config, o.framework);
 }
 
 void printLayers(cv::dnn::Net& net, cv::Size inputSize, int channels, std::ostream& out)

@@ -481,7 +481,8 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
     p.upsampling = choose("upsampling", str("upsampling"), upsamplingChoices());
     readSuperResolutionOptions(vm, o.params.superResolution, o.params.augmentation);
     const int k = o.params.augmentation.latticeSize;
-    if (o.method != Method::ScoreCam && k > 0 && o.params.augmentation.numAugmentations != k * k)
+    if (o.method != Method::ScoreCam && k > 0 && o.params.augmentation.numAugmentations != k * k &&
+        o.params.fusion == cv::xai::FUSION_INTERLEAVE)
         o.warnings.push_back("xai_explain: warning: " + std::to_string(o.params.augmentation.numAugmentations) +
                              " views do not fill the " + std::to_string(k) + " x " + std::to_string(k) +
                              " lattice of --lattice " + std::to_string(k) + ": they cannot be interleaved and are "
@@ -498,6 +499,19 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
         }
     if (!o.compareFusions.empty() && o.method == Method::ScoreCam)
         throw UsageError("--compare-fusions fuses the views of Augmented Score-CAM: use --method augmented or both");
+    RunShape shape;
+    shape.augmented = o.method != Method::ScoreCam;
+    shape.method = "--method " + str("method");
+    std::vector<int> fusionsRun = o.compareFusions;
+    fusionsRun.push_back(o.params.fusion);
+    shape.superResolution = std::any_of(fusionsRun.begin(), fusionsRun.end(), [](int f) {
+        return f == cv::xai::FUSION_SUPER_RESOLUTION || f == cv::xai::FUSION_INTERLEAVE;
+    });
+    shape.fusion = "--fusion " + str("fusion") + (o.compareFusions.empty() ? "" : " with --compare-fusions");
+    shape.randomShifts = k == 0;
+    shape.lattice = k;
+    for (const std::string& w : unusedOptionWarnings(vm, shape))
+        o.warnings.push_back("xai_explain: warning: " + w);
     p.weightMode = choose("weights", str("weights"), weightChoices());
     p.maxChannels = vm["max-channels"].as<int>();
     if (p.maxChannels < 0)
@@ -508,12 +522,7 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
     if (p.batchSize < 1)
         throw UsageError("--batch must be at least 1, got " + std::to_string(p.batchSize));
 
-    p.backend = choose("backend", str("backend"), backendChoices());
-    p.target = choose("target", str("target"), targetChoices());
-    pairBackendAndTarget(p.backend, p.target);
-    checkBackendBuiltIn(p.backend, given("backend") ? "--backend " + str("backend")
-                                                    : "--target " + str("target") + " (it runs on the " +
-                                                          backendName(p.backend) + " backend)");
+    readBackendAndTarget(str("backend"), str("target"), p.backend, p.target);
 
     // Output.
     o.outputDir = str("output");

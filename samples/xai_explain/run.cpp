@@ -195,17 +195,18 @@ private:
         const int channels = xai_samples::explainedChannels(net_, p, input);
         if (channels <= 0)
             return;
-        long long perImage = 0;
+        xai_samples::ForwardCost perImage;
         std::string parts;
         for (const Explainer& e : explainers_)
         {
             const int views = e.method == Method::Augmented ? o_.params.augmentation.numAugmentations : 1;
-            const long long n = xai_samples::explanationForwards(channels, p, views, o_.params.viewWeights);
+            const xai_samples::ForwardCost n = xai_samples::explanationCost(channels, p, views, o_.params.viewWeights);
             perImage += n;
-            parts += (parts.empty() ? "" : ", ") + std::string(e.title) + " " + xai_samples::grouped(n);
+            parts += (parts.empty() ? "" : ", ") + std::string(e.title) + " " + xai_samples::grouped(n.forwards);
         }
-        const long long forwards = perImage * (long long)images_.size();
-        const double seconds = (double)forwards * p.batchSize * xai_samples::singleForwardSeconds(net_, p, input);
+        const xai_samples::ForwardCost run = (long long)images_.size() * perImage;
+        const long long forwards = run.forwards;
+        const double seconds = (double)run.images * xai_samples::singleForwardSeconds(net_, p, input);
         if (seconds < xai_samples::kLongRunSeconds)
             return;
         progress_.message("xai_explain: this run needs up to " + xai_samples::grouped(forwards) + " forwards of " +
