@@ -447,7 +447,9 @@ static int runBenchmark(int argc, char** argv)
         cases.push_back(makeCase(model, n, p, repeats));
     }
     int backend = -1, target = -1;
-    xai_samples::readBackendAndTarget(backendName, targetName, backend, target);
+    const std::string fallback = xai_samples::readBackendAndTarget(backendName, targetName, backend, target);
+    if (!fallback.empty())
+        std::cerr << "xai_benchmark: warning: " << fallback << "\n";
     cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
     for (Case& c : cases)
     {

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include <gtest/gtest.h>
+#include <opencv2/core/cuda.hpp>
 #include <opencv2/dnn.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -810,6 +811,12 @@ TEST(XAI_Explain, a_model_of_grey_images_is_explained)
     for (const cv::FileNode& m : cls["maps"])
         expectMapFiles(dir.path() / "xai_out", m, cv::Size(128, 128));
 
+    // Colour forced on it: refused in the option's words, without OpenCV's log of the refusal.
+    const Result colour = runExplain(dir.path(), model + "--channels 3 --quiet " + quote(kDemo.string()));
+    EXPECT_EQ(colour.code, 2) << colour.err;
+    EXPECT_EQ(colour.err, "xai_explain: error: --channels 3 feeds the model colour images, but it takes grey ones "
+                          "(1 channel): give --channels 1, or leave --channels out\n");
+
     // The library's map of the grey picture.
     cv::xai::ScoreCAM::Params p;
     p.inputSize = cv::Size(32, 32);
@@ -994,4 +1001,24 @@ TEST(XAI_Explain, options_the_method_does_not_use_are_warned_about)
     const Result quiet = runExplain(dir.path(), quick + "--method augmented -n 4 --lattice 2 --sr-iterations 10 --output e");
     ASSERT_EQ(0, quiet.code) << quiet.err;
     EXPECT_TRUE(quiet.err.empty()) << quiet.err;
+}
+
+// CUDA that this OpenCV or machine lacks: the run goes on on the CPU and says so once, in the
+// options' words (it was OpenCV's log line naming the library's source file and DNN_BACKEND_OPENCV).
+TEST(XAI_Explain, unavailable_cuda_falls_back_to_the_cpu_with_one_warning)
+{
+    REQUIRE_EXE();
+    const std::vector<cv::dnn::Target> targets = cv::dnn::getAvailableTargets(cv::dnn::DNN_BACKEND_CUDA);
+    const bool built = std::find(targets.begin(), targets.end(), cv::dnn::DNN_TARGET_CUDA) != targets.end();
+    if (built && cv::cuda::getCudaEnabledDeviceCount() > 0)
+        GTEST_SKIP() << "CUDA runs here: nothing falls back";
+    TempDir dir;
+    const Result r = runExplain(dir.path(), "--backend cuda --method score-cam --max-channels 4 --quiet");
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(r.err, std::string("xai_explain: warning: --backend cuda: ") +
+                         (built ? "no CUDA device was found" : "this OpenCV was built without CUDA for that target") +
+                         "; running on the CPU\n");
+    cv::FileStorage summary((dir.path() / "xai_out" / "summary.json").string(), cv::FileStorage::READ);
+    const cv::FileNode map = summary["images"][0]["classes"][0]["maps"][0];
+    EXPECT_EQ((std::string)map["backend"], "opencv") << "the pair in effect is recorded";
 }

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include <opencv2/core/cuda.hpp>
 #include <opencv2/dnn.hpp>
 #include <opencv2/xai.hpp>
 
@@ -131,7 +132,8 @@ void checkBackendBuiltIn(int backend, const std::string& asked)
                      "available: " + names);
 }
 
-void readBackendAndTarget(const std::string& backendText, const std::string& targetText, int& backend, int& target)
+std::string readBackendAndTarget(const std::string& backendText, const std::string& targetText, int& backend,
+                                 int& target)
 {
     backend = choose("backend", backendText, backendChoices());
     target = choose("target", targetText, targetChoices());
@@ -145,6 +147,18 @@ void readBackendAndTarget(const std::string& backendText, const std::string& tar
     checkBackendBuiltIn(backend, backendText != "default" ? "--backend " + backendText
                                                           : "--target " + targetText + " (it runs on the " +
                                                                 nameOf(backend, backendChoices()) + " backend)");
+    if (backend != cv::dnn::DNN_BACKEND_CUDA)
+        return std::string();
+    // The library falls back to the CPU here too, but says so in its own terms (its Params, OpenCV's log).
+    const std::vector<cv::dnn::Target> targets = cv::dnn::getAvailableTargets(cv::dnn::DNN_BACKEND_CUDA);
+    const bool built = std::find(targets.begin(), targets.end(), (cv::dnn::Target)target) != targets.end();
+    if (built && cv::cuda::getCudaEnabledDeviceCount() > 0)
+        return std::string();
+    const std::string asked = backendText != "default" ? "--backend " + backendText : "--target " + targetText;
+    backend = cv::dnn::DNN_BACKEND_OPENCV;
+    target = cv::dnn::DNN_TARGET_CPU;
+    return asked + ": " + (built ? "no CUDA device was found" : "this OpenCV was built without CUDA for that target") +
+           "; running on the CPU";
 }
 
 std::string shortText(double v)

@@ -56,8 +56,10 @@ void checkBackendBuiltIn(int backend, const std::string& asked);
 
 /** --backend and --target by name: a mismatched pair is refused in the options' words, a missing
     one follows from the other (pairBackendAndTarget), and a backend this OpenCV lacks is refused
-    (checkBackendBuiltIn). Throws UsageError. */
-void readBackendAndTarget(const std::string& backendText, const std::string& targetText, int& backend, int& target);
+    (checkBackendBuiltIn). Throws UsageError. CUDA that this OpenCV or machine lacks becomes the CPU:
+    returns the warning to print then (without the program's prefix), else an empty string. */
+std::string readBackendAndTarget(const std::string& backendText, const std::string& targetText, int& backend,
+                                 int& target);
 
 //! 0.1 rather than Boost's 0.10000000000000001 in --help.
 std::string shortText(double v);

@@ -99,42 +99,40 @@ ModelProbe probeModel(cv::dnn::Net& net, const Options& o, cv::Size size)
         net.setInput(cv::dnn::blobFromImage(blank, p.scale, size, p.mean, p.swapRB && channels == 3, p.crop));
         return (int)net.forward(output).total();
     };
+    // A model of grey images refuses colour ones at its first convolution (and the reverse); OpenCV
+    // logs the refusal as errors, which are not this program's: each try is silent.
+    std::string refusal;
+    auto tryForward = [&](int channels) {
+        const cv::utils::logging::LogLevel level = cv::utils::logging::getLogLevel();
+        cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
+        int classes = 0;
+        try
+        {
+            classes = forward(channels);
+        }
+        catch (const cv::Exception& e)
+        {
+            if (refusal.empty())
+                refusal = messageOf(e, "a layer of the model refused the input's shape");
+        }
+        cv::utils::logging::setLogLevel(level);
+        return classes;
+    };
     ModelProbe probe;
     probe.channels = o.channels ? o.channels : 3;
-    try
+    probe.numClasses = tryForward(probe.channels);
+    if (probe.numClasses == 0 && tryForward(4 - probe.channels) > 0)
     {
         if (o.channels)
-            probe.numClasses = forward(o.channels);
-        else
-        {
-            // A model of grey images refuses colour ones at its first convolution; OpenCV logs that
-            // refusal as errors, which are not this program's.
-            const cv::utils::logging::LogLevel level = cv::utils::logging::getLogLevel();
-            cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
-            try
-            {
-                probe.numClasses = forward(3);
-            }
-            catch (const cv::Exception&)
-            {
-                try
-                {
-                    probe.numClasses = forward(1);
-                    probe.channels = 1;
-                }
-                catch (const cv::Exception&)
-                {
-                }
-            }
-            cv::utils::logging::setLogLevel(level);
-            if (probe.numClasses == 0)
-                probe.numClasses = forward(3);  // again, for its message
-        }
+            throw UsageError("--channels " + std::to_string(o.channels) + " feeds the model " +
+                             (o.channels == 3 ? "colour images, but it takes grey ones (1 channel)"
+                                              : "grey images, but it takes colour ones (3 channels)") +
+                             ": give --channels " + std::to_string(4 - o.channels) + ", or leave --channels out");
+        probe.channels = 1;
+        probe.numClasses = tryForward(1);
     }
-    catch (const cv::Exception& e)
-    {
-        throw UsageError("the model cannot run on a " + sizeText + " input" + origin + ": " + messageOf(e));
-    }
+    if (probe.numClasses == 0)
+        throw UsageError("the model cannot run on a " + sizeText + " input" + origin + ": " + refusal);
 
     // The map is the explained layer's output upsampled: it needs more than one pixel.
     const cv::dnn::MatShape input = {1, probe.channels, size.height, size.width};

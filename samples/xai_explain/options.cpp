@@ -522,7 +522,9 @@ bool parseCommandLine(int argc, const char* const argv[], Options& o)
     if (p.batchSize < 1)
         throw UsageError("--batch must be at least 1, got " + std::to_string(p.batchSize));
 
-    readBackendAndTarget(str("backend"), str("target"), p.backend, p.target);
+    const std::string fallback = readBackendAndTarget(str("backend"), str("target"), p.backend, p.target);
+    if (!fallback.empty())
+        o.warnings.push_back("xai_explain: warning: " + fallback);
 
     // Output.
     o.outputDir = str("output");
