@@ -46,6 +46,8 @@ const char* const kExe = nullptr;  // samples not built (XAI_BUILD_SAMPLES=OFF)
 const fs::path kData = XAI_SAMPLES_DATA_DIR;
 const fs::path kModel = kData / "shapes_resnet.onnx";
 const fs::path kDemo = kData / "demo.png";
+//! An ONNX classifier whose graph has a second output, its pooled features (tools/datagen/make_test_nets.py).
+const fs::path kTwoOutputs = fs::path(XAI_MODULE_TEST_DATA_DIR) / "two_outputs.onnx";
 
 // The preprocessing of the bundled model (samples/data/shapes_resnet.yml), spelt out so that the
 // library reference below cannot silently pick up anything else.
@@ -297,6 +299,9 @@ TEST(XAI_Explain, bad_usage_is_one_line_and_exit_code_2)
         {"--backend openvino", "--backend openvino: the backend is unknown to this OpenCV build"},
         {"--target vulkan", "--target vulkan (it runs on the vulkan backend): the backend is unknown"},
         {"--channels 2", "--channels 2"},
+        // cv::dnn lists this model's outputs as features, logits: the first is not the class scores.
+        {"--model " + quote(kTwoOutputs.string()) + " --size 32x32",
+         "the model has 2 outputs (features, logits): name the one that holds the class scores with --score-layer"},
         {"--size 100000x100000", "--size 100000x100000 is out of range: each side from 1 to 65536 pixels"},
         {"--size 0x5", "--size 0x5 is out of range: each side from 1 to 65536 pixels"},
         {"--size 12xabc", "--size: '12xabc' is not WIDTHxHEIGHT"},
@@ -941,6 +946,12 @@ TEST(XAI_Explain, score_layer_and_score_type_are_options_and_sidecar_keys)
     cv::FileStorage s2((dir.path() / "side" / "summary.json").string(), cv::FileStorage::READ);
     EXPECT_EQ((std::string)s2["images"][0]["classes"][0]["maps"][0]["parameters"]["score_type"], "probabilities");
     EXPECT_DOUBLE_EQ((double)s2["images"][0]["classes"][0]["score"], (double)cls["score"]);
+
+    // A model of two outputs is explained once the one with the class scores is named.
+    const Result two = runExplain(dir.path(), quick + "--model " + quote(kTwoOutputs.string()) +
+                                                  " --size 32x32 --score-layer logits --output two " + quote(kDemo.string()));
+    ASSERT_EQ(two.code, 0) << two.err;
+    EXPECT_TRUE(two.err.empty()) << two.err;
 }
 
 // -n that does not fill the lattice cannot be interleaved: the run says so (and still runs).

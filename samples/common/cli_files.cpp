@@ -154,4 +154,16 @@ cv::dnn::Net readModel(const std::string& model, const std::string& config, cons
     return net;
 }
 
+void requireScoreOutput(const cv::dnn::Net& net, const std::string& scoreLayer, const std::string& option)
+{
+    const std::vector<cv::String> outputs = net.getUnconnectedOutLayersNames();
+    if (!scoreLayer.empty() || outputs.size() < 2)
+        return;
+    std::string names;
+    for (const cv::String& name : outputs)
+        names += (names.empty() ? "" : ", ") + name;
+    throw UsageError("the model has " + std::to_string(outputs.size()) + " outputs (" + names +
+                     "): name the one that holds the class scores with " + option);
+}
+
 } // namespace xai_samples

@@ -52,6 +52,11 @@ void writeStorageFile(const std::string& path, const std::function<void(Document
 cv::dnn::Net readModel(const std::string& model, const std::string& config = std::string(),
                        const std::string& framework = std::string());
 
+/** Refuses a model of several outputs when no score layer is named (`scoreLayer` empty): cv::dnn
+    lists its outputs in its own layer order, not the graph's, so taking the first could read
+    features as class scores. `option` names where the score layer is given. Throws UsageError. */
+void requireScoreOutput(const cv::dnn::Net& net, const std::string& scoreLayer, const std::string& option);
+
 } // namespace xai_samples
 
 #endif // XAI_SAMPLES_CLI_FILES_HPP

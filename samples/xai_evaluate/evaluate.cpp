@@ -114,6 +114,7 @@ void checkModel(const Options& o, const GroundTruth& gt, const cv::dnn::Net& exp
     for (const auto& l : layers)
         if (!l.first.empty() && explainNet.getLayerId(l.first) < 0)
             throw UsageError("layer '" + l.first + "' (" + l.second + "): the model has no layer of that name");
+    xai_samples::requireScoreOutput(explainNet, o.scoreCam.scoreLayer, "--score-layer (or output_layer in models.yml)");
     cv::Size size = o.scoreCam.inputSize;
     if (size.empty() && !gt.images.empty() && xai_samples::specialFileKind(gt.images[0].path).empty())
         size = cv::imread(gt.images[0].path).size();

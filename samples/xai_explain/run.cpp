@@ -395,6 +395,7 @@ int run(const Options& o)
     }
     checkLayerName(net, o.params.scoreCam.targetLayer, "--layer");
     checkLayerName(net, o.params.scoreCam.scoreLayer, "--score-layer");
+    xai_samples::requireScoreOutput(net, o.params.scoreCam.scoreLayer, "--score-layer");
     const std::vector<ImageItem> all =
         collectImages(o.images, [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); });
     // A shard takes every N-th image of the whole list, which every shard collects alike: the same

@@ -2,8 +2,8 @@
 # License: Apache 2.0, same as OpenCV.
 """Tiny ONNX nets for the module tests (modules/xai/testdata), exported the way users export
 their classifiers (torch.onnx.export, a dynamic batch axis): nets ending in a Softmax under
-different node and output names, the same net without it, a net with no spatial layer, and a net
-with dynamic height and width. A few hundred weights each; the same seed gives the same files.
+different node and output names, the same net without it, a net with no spatial layer, a net
+with dynamic height and width, and a net with two outputs. A few hundred weights each; the same seed gives the same files.
 
     /usr/bin/python3 tools/datagen/make_test_nets.py [OUTPUT_DIR]
 """
@@ -69,6 +69,19 @@ class TopLevelSoftmax(nn.Module):
         return torch.softmax(self.body(x), dim=1)
 
 
+class TwoOutputs(nn.Module):
+    """The classifier's logits and, as a second graph output, its pooled features (as a net
+    exported for retrieval and classification at once)."""
+
+    def __init__(self):
+        super().__init__()
+        self.body = Classifier(softmax=False)
+
+    def forward(self, x):
+        features = self.body.features(x)
+        return self.body.head(features), torch.flatten(self.body.head.pool(features), 1)
+
+
 class Mlp(nn.Module):
     """Flatten -> Gemm -> ReLU -> Gemm: nothing spatial to explain."""
 
@@ -82,14 +95,17 @@ class Mlp(nn.Module):
         return self.fc2(self.relu(self.fc1(torch.flatten(x, 1))))
 
 
-def export(model, path, size, output_name, dynamic_hw=False):
+def export(model, path, size, output_names, dynamic_hw=False):
     model.eval()
     axes = {0: "batch"}
     if dynamic_hw:
         axes.update({2: "height", 3: "width"})
+    names = output_names.split(",")
+    dynamic = {"input": axes}
+    dynamic.update({n: {0: "batch"} for n in names})
     torch.onnx.export(model, torch.zeros(1, 3, size, size), path, opset_version=OPSET,
-                      do_constant_folding=True, input_names=["input"], output_names=[output_name],
-                      dynamic_axes={"input": axes, output_name: {0: "batch"}})
+                      do_constant_folding=True, input_names=["input"], output_names=names,
+                      dynamic_axes=dynamic)
     onnx.checker.check_model(onnx.load(path))
 
 
@@ -97,13 +113,14 @@ def main():
     out = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else DEFAULT_OUT)
     os.makedirs(out, exist_ok=True)
     nets = [
-        # file, model, input size, output name, dynamic height and width
+        # file, model, input size, output names (comma-separated), dynamic height and width
         ("softmax_prob.onnx", Classifier(softmax=True), 32, "prob", False),
         ("softmax_top_level.onnx", TopLevelSoftmax(), 32, "class_scores", False),
         ("softmax_reshaped.onnx", Classifier(softmax=True, tail=True), 32, "output", False),
         ("logits.onnx", Classifier(softmax=False), 32, "logits", False),
         ("mlp.onnx", Mlp(), 8, "logits", False),
         ("dynamic_hw.onnx", Classifier(softmax=False), 32, "logits", True),
+        ("two_outputs.onnx", TwoOutputs(), 32, "logits,features", False),
     ]
     for name, model, size, output, dynamic in nets:
         # Every net from the same seed: the softmax nets and the logits net share their weights.
