@@ -166,13 +166,14 @@ std::string withoutTimes(const std::string& csv)
 
 /** A ground truth beside the scenes whose first object has the class `value`, with the scenes'
     class list or none; returns the --ground-truth option. */
-std::string badGt(const std::string& name, const std::string& value, bool withClasses)
+std::string badGt(const std::string& name, const std::string& value, bool withClasses,
+                  const std::string& box = "[ 10, 10, 20, 20 ]")
 {
     const fs::path dir = fs::temp_directory_path() / ("xai_evaluate_test_" + std::to_string(::getpid())) / "scenes";
     std::ofstream(dir / (name + ".yml")) << "%YAML:1.0\n---\n"
                                          << (withClasses ? "classes: [ circle, square, triangle ]\n" : "")
                                          << "images:\n  - { image: \"img/0.png\", objects: [ { class: " << value
-                                         << ", box: [ 10, 10, 20, 20 ] } ] }\n";
+                                         << ", box: " << box << " } ] }\n";
     return " --ground-truth " + quote((dir / (name + ".yml")).string());
 }
 
@@ -630,6 +631,13 @@ TEST_F(XAI_Evaluate, wrong_usage_is_one_line_and_exit_code_2)
          "beyond_list.yml', image 0 (img/0.png), object 0: class 3 is not in the file's 'classes' (3 classes, 0 to 2)"},
         {model + badGt("beyond_model", "12", false) + " --output x",
          "beyond_model.yml', image 0 (img/0.png), object 0: class 12 is not among the model's 10 classes (0 to 9)"},
+        // Boxes and masks of another type: refused in the file's terms, not cv::FileNode's.
+        {model + badGt("text_box", "0", true, "\"abc\"") + " --output x",
+         "text_box.yml', image 0 (img/0.png), object 0: 'box' must be [ x, y, w, h ] with w, h >= 0"},
+        {model + badGt("real_box", "0", true, "[ 1.5, 2, 3, 4 ]") + " --output x",
+         "real_box.yml', image 0 (img/0.png), object 0: 'box' must be [ x, y, w, h ]"},
+        {model + badGt("number_mask", "0, mask: 5", true) + " --output x",
+         "number_mask.yml', image 0 (img/0.png), object 0: 'mask' must be an image file name, not 5"},
         // The score layer: an option, and models.yml's output_layer.
         {model + gt + " --output x --score-layer no_such_output",
          "layer 'no_such_output' (--score-layer, or output_layer in models.yml): the model has no layer"},
@@ -698,4 +706,18 @@ TEST_F(XAI_Evaluate, options_no_method_uses_are_warned_about)
     const Result used = runEvaluate(root_, common + " --methods score-cam,super-resolution:4 --sr-lambda-tv 0.1 --output w3");
     ASSERT_EQ(0, used.code) << used.err;
     EXPECT_EQ(used.err, "");
+}
+
+// A box that leaves its image fails that image, in the ground truth's terms (it was a metric's
+// message, "energyPointingGame: the box ... is not inside the 128x128 map", once per method).
+TEST_F(XAI_Evaluate, a_box_outside_its_image_fails_that_image_in_the_files_terms)
+{
+    const std::string gt = badGt("outside", "0", true, "[ 120, 10, 20, 20 ]");
+    const Result r = runEvaluate(root_, "--model " + quote(modelPath().string()) + " " + kPreprocessing + gt +
+                                            " --methods score-cam,mean:2 --max-channels 4 --steps 4 --quiet --no-plots "
+                                            "--output outside");
+    EXPECT_EQ(1, r.code) << r.err;
+    EXPECT_EQ(r.err.rfind("xai_evaluate: error: img/0.png: object 0: its box [ 120, 10, 20, 20 ] is not inside the "
+                          "128x128 image\n", 0), 0u) << r.err;
+    EXPECT_EQ(std::string::npos, r.err.find("energyPointingGame")) << r.err;
 }

@@ -83,12 +83,21 @@ GroundTruth readGroundTruth(const std::string& path)
                 throw UsageError(object + ": class " + std::to_string(obj.classId) + " is not in the file's 'classes' (" +
                                  std::to_string(gt.classes.size()) + " classes, 0 to " +
                                  std::to_string(gt.classes.size() - 1) + ")");
+            // Read only once it is a list of four whole numbers: cv::FileNode's own reader refuses
+            // anything else in its terms ("readRawData can only be used to read plain sequences ...").
+            const cv::FileNode boxNode = o["box"];
             std::vector<int> box;
-            o["box"] >> box;
+            if (boxNode.isSeq() && boxNode.size() == 4)
+                for (const cv::FileNode& v : boxNode)
+                    if (v.isInt())
+                        box.push_back((int)v);
             if (box.size() != 4 || box[2] < 0 || box[3] < 0)
                 throw UsageError(object + ": 'box' must be [ x, y, w, h ] with w, h >= 0");
             obj.box = cv::Rect(box[0], box[1], box[2], box[3]);
-            const std::string mask = (std::string)o["mask"];
+            const cv::FileNode maskNode = o["mask"];
+            if (!maskNode.empty() && !maskNode.isString())
+                throw UsageError(object + ": 'mask' must be an image file name, not " + xai_samples::shownValue(maskNode));
+            const std::string mask = (std::string)maskNode;
             if (!mask.empty())
                 obj.maskPath = resolve(base, mask);
             im.objects.push_back(obj);

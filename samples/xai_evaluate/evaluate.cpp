@@ -258,8 +258,16 @@ LoadedImage loadImage(const GtImage& gt, int steps)
         throw std::runtime_error("cannot read image '" + gt.path + "'");
     if ((long long)steps > (long long)li.image.total())
         throw std::runtime_error(tooManySteps(steps, gt, li.image.size()));
-    for (const GtObject& obj : gt.objects)
+    for (size_t k = 0; k < gt.objects.size(); k++)
     {
+        const GtObject& obj = gt.objects[k];
+        // The metrics would refuse it per method, in their own terms: say it once, in the file's.
+        const cv::Rect& b = obj.box;
+        if ((b & cv::Rect(cv::Point(), li.image.size())) != b)
+            throw std::runtime_error("object " + std::to_string(k) + ": its box [ " + std::to_string(b.x) + ", " +
+                                     std::to_string(b.y) + ", " + std::to_string(b.width) + ", " +
+                                     std::to_string(b.height) + " ] is not inside the " +
+                                     std::to_string(li.image.cols) + "x" + std::to_string(li.image.rows) + " image");
         cv::Mat mask;
         if (!obj.maskPath.empty())
         {
