@@ -124,6 +124,14 @@ TEST(XAI_Benchmark, score_cam_line_reports_its_forwards_and_ends_with_the_ratio)
     EXPECT_EQ(f.at("channels"), "160");
     // 1 unmasked forward + ceil(16 / 16) masked ones.
     EXPECT_EQ(f.at("forwards"), "2");
+
+    // Options of the views, given to Score-CAM: named, then the case runs as it would without them.
+    const Result r = runBenchmark("--model shapes_mobilenet --max-channels 16 --repeats 1 --augmentations 4");
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(r.err, "xai_benchmark: warning: --augmentations is an option of Augmented Score-CAM: --method "
+                     "score-cam does not use it\n");
+    ASSERT_EQ(resultLines(r.out).size(), 1u) << r.out;
+    EXPECT_EQ(fields(resultLines(r.out)[0]).at("forwards"), "2");
     EXPECT_EQ(f.count("pearson"), 0u);
     // Score-CAM itself is timed, not Augmented Score-CAM with one view and a super-resolution solve.
     EXPECT_EQ(f.at("fusion"), "none");
