@@ -145,9 +145,10 @@ struct Run
 class Explainer CV_FINAL : public AugmentedScoreCAM
 {
 public:
-    Explainer(const dnn::Net& net, const AugmentedScoreCAM::Params& params)
+    Explainer(const dnn::Net& net, const AugmentedScoreCAM::Params& params, bool denseLattice)
         : net_(net), params_(params), geometry_(params.scoreCam), backend_(params.scoreCam.backend),
-          target_(params.scoreCam.target), runForwards_(0), plannedForwards_(0), last_(geometry_)
+          target_(params.scoreCam.target), denseLattice_(denseLattice), runForwards_(0), plannedForwards_(0),
+          last_(geometry_)
     {
         if (net_.empty())
             CV_Error(Error::StsBadArg, "the net is empty: load a model with cv::dnn::readNet first");
@@ -277,12 +278,14 @@ private:
     std::vector<Mat> viewWarps(Size frame) const;
     void explainView(const FrameView& view, const Mat& activations, const Mat& baseScores, Run& run);
     void fuseViews(Run& run, int fusion, const SuperResolutionParams& superResolution, std::vector<Mat>& maps) const;
+    void planForwards(int numViews);
     void onForward();
 
     dnn::Net net_;
     AugmentedScoreCAM::Params params_;
     InputGeometry geometry_;
     int backend_, target_;
+    const bool denseLattice_; //!< computeDenseMap's views: the full lattice of the layer's stride
     std::vector<Mat> customWarps_;
     ProgressCallback progress_;
 
@@ -310,8 +313,9 @@ void Explainer::prepare(const Mat& frame)
     layout.grid = probe.grid;
     layout.probabilities = readsProbabilities(net_, layout.scoreLayer, params_.scoreCam.scoreType, probe.scores);
     layout.geometry = resizeGeometry(frame.size(), layout.grid);
+    // computeDenseMap cannot fall back on the resize convention: viewWarps() refuses it instead.
     if (params_.scoreCam.upsampling == UPSAMPLE_LAYER_GEOMETRY &&
-        !findLayerGeometry(net_, layout.targetLayer, layout.geometry))
+        !findLayerGeometry(net_, layout.targetLayer, layout.geometry) && !denseLattice_)
         CV_LOG_WARNING(NULL, "xai: the geometry of layer '" << layout.targetLayer << "' could not be found from "
                        "the layers before it (a layer of unknown geometry is on the way); its cells are placed as "
                        "cv::resize places them");
@@ -339,8 +343,36 @@ std::vector<Mat> Explainer::viewWarps(Size frame) const
     if (!customWarps_.empty())
         return customWarps_;
     std::vector<Mat> warps;
+    if (denseLattice_)
+    {
+        const LayerGeometry& g = layout_.geometry;
+        if (!g.fromLayers || !g.isWholePixel() || g.stride.x != g.stride.y)
+            CV_Error(Error::StsBadArg, g.fromLayers
+                ? cv::format("computeDenseMap: layer '%s' has no whole-pixel geometry of equal strides known from "
+                             "its layers (found stride %g x %g, offset %g, %g)", layout_.targetLayer.c_str(),
+                             g.stride.x, g.stride.y, g.offset.x, g.offset.y)
+                : cv::format("computeDenseMap: layer '%s' has no whole-pixel geometry of equal strides known from "
+                             "its layers (a layer of unknown geometry is on the way)", layout_.targetLayer.c_str()));
+        const int s = cvRound(g.stride.x);
+        CV_CheckLE(s, 64, "computeDenseMap: a stride above 64 pixels would need more than 4096 views");
+        AugmentationParams lattice = params_.augmentation;
+        lattice.latticeSize = s;
+        lattice.numAugmentations = s * s;
+        generateLayerWarps(frame, lattice, g, warps);
+        return warps;
+    }
     generateLayerWarps(frame, params_.augmentation, layout_.geometry, warps);
     return warps;
+}
+
+void Explainer::planForwards(int numViews)
+{
+    // All channels counted: explainView() lowers the plan when fewer are scored (skipSpreadFraction).
+    const int K = layout_.channels;
+    const int M = params_.scoreCam.maxChannels > 0 ? std::min(params_.scoreCam.maxChannels, K) : K;
+    const int batch = scorer_->capacity();
+    const int scored = params_.viewWeights == VIEW_WEIGHTS_SHARED ? 1 : numViews;
+    plannedForwards_ = (numViews + batch - 1) / batch + scored * ((M + batch - 1) / batch);
 }
 
 void Explainer::onForward()
@@ -367,6 +399,8 @@ void Explainer::compute(InputArray image, const std::vector<int>& requested, Out
     run.warps = viewWarps(frame.size());
     const int numViews = (int)run.warps.size();
     prepareScorer(frame, numViews);
+    // Before the first forward, so that the first report does not announce 1 of 1.
+    planForwards(numViews);
 
     // Views go through the net a batch at a time: their unmasked inputs share one forward (the
     // activations and base scores of all of them), then each view's masked inputs fill batches.
@@ -392,11 +426,7 @@ void Explainer::compute(InputArray image, const std::vector<int>& requested, Out
         {
             run.baseScores = baseScores.row(0).clone();
             run.classes = resolveClasses(requested, run.baseScores);
-            const int K = layout_.channels;
-            const int M = params_.scoreCam.maxChannels > 0 ? std::min(params_.scoreCam.maxChannels, K) : K;
-            const int batch = scorer_->capacity();
-            const int scored = params_.viewWeights == VIEW_WEIGHTS_SHARED ? 1 : numViews;
-            plannedForwards_ = (numViews + batch - 1) / batch + scored * ((M + batch - 1) / batch);
+            planForwards(numViews); // again: a net that refuses batches went down to one image per forward
         }
 
         // 3-4. Masked scoring and the weighted combination of each view's own activations.
@@ -485,9 +515,9 @@ void Explainer::fuseViews(Run& run, int fusion, const SuperResolutionParams& sup
 
 } // namespace
 
-Ptr<AugmentedScoreCAM> makeExplainer(const dnn::Net& net, const AugmentedScoreCAM::Params& params)
+Ptr<AugmentedScoreCAM> makeExplainer(const dnn::Net& net, const AugmentedScoreCAM::Params& params, bool denseLattice)
 {
-    return makePtr<Explainer>(net, params);
+    return makePtr<Explainer>(net, params, denseLattice);
 }
 
 Ptr<AugmentedScoreCAM> AugmentedScoreCAM::create(const dnn::Net& net, const AugmentedScoreCAM::Params& params)
