@@ -111,6 +111,22 @@ bool normalizeMap(Mat& map)
     return true;
 }
 
+//! Why a fusion gave a zero map of views that had positive values, and what to change.
+String emptyFusionCause(int fusion, const SuperResolutionParams& sr, const FusionReport& report)
+{
+    // FUSION_INTERLEAVE solves by super-resolution when the views are no lattice.
+    if (fusion == FUSION_SUPER_RESOLUTION || (fusion == FUSION_INTERLEAVE && !report.interleaved))
+        return cv::format("%s (lambdaTV %g, lambdaEnergy %g, minValidity %g) gave zero; lower "
+                          "SuperResolutionParams::lambdaTV and lambdaEnergy, or minValidity (a cell that saw less "
+                          "of the frame than that is dropped)",
+                          fusion == FUSION_INTERLEAVE ? "FUSION_INTERLEAVE, solved by FUSION_SUPER_RESOLUTION as the "
+                          "views are no lattice," : "FUSION_SUPER_RESOLUTION", sr.lambdaTV, sr.lambdaEnergy,
+                          sr.minValidity);
+    const char* name = fusion == FUSION_MEAN ? "FUSION_MEAN" : fusion == FUSION_MAX ? "FUSION_MAX" : "FUSION_INTERLEAVE";
+    return cv::format("%s gave zero: their positive values fell outside the frame once the views were mapped back "
+                      "(check the warps)", name);
+}
+
 //! What the net and its layers look like for one input shape (found by a probe forward).
 struct NetLayout
 {
@@ -489,8 +505,12 @@ void Explainer::fuseViews(Run& run, int fusion, const SuperResolutionParams& sup
                 return progress_(runForwards_, std::max(runForwards_, plannedForwards_));
             });
         fuser->reset(run.frame, run.layer);
+        bool viewsPositive = false; // to tell an empty fusion from empty views, should the map be zero
         for (size_t v = 0; v < run.lowRes.size(); v++)
         {
+            double viewMax = 0;
+            minMaxLoc(run.lowRes[v][c], NULL, &viewMax);
+            viewsPositive = viewsPositive || viewMax > 0;
             Mat unwarped, validity;
             unwarpMap(upsampleRelu(run.lowRes[v][c], run.layer, run.frame), run.warps[v], unwarped, validity);
             fuser->add(unwarped, validity, run.lowRes[v][c], run.warps[v]);
@@ -507,8 +527,17 @@ void Explainer::fuseViews(Run& run, int fusion, const SuperResolutionParams& sup
         if (!normalizeMap(maps[c]))
         {
             run.emptyMaps.push_back((int)c);
-            CV_LOG_WARNING(NULL, "xai: the map of class " << run.classes[c] << " is zero everywhere: no channel "
-                           "raised its score (try another target layer or weight mode)");
+            if (viewsPositive)
+            {
+                CV_LOG_WARNING(NULL, "xai: the map of class " << run.classes[c] << " is zero everywhere although "
+                               "the views' maps were not: " << emptyFusionCause(fusion, superResolution,
+                                                                               fuser->getReport()));
+            }
+            else
+            {
+                CV_LOG_WARNING(NULL, "xai: the map of class " << run.classes[c] << " is zero everywhere: no "
+                               "channel raised its score (try another target layer or weight mode)");
+            }
         }
     }
 }
