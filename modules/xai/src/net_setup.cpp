@@ -17,6 +17,26 @@ static bool isCudaTarget(int target)
     return target == dnn::DNN_TARGET_CUDA || target == dnn::DNN_TARGET_CUDA_FP16;
 }
 
+//! "DNN_BACKEND_CUDA (5)": the name a user writes, and the number a log or a config file holds.
+static String backendName(int backend)
+{
+    // The backends of every OpenCV 4.x; a later one is named by its number alone.
+    static const char* const names[] = { "DNN_BACKEND_DEFAULT", "DNN_BACKEND_HALIDE", "DNN_BACKEND_INFERENCE_ENGINE",
+                                         "DNN_BACKEND_OPENCV", "DNN_BACKEND_VKCOM", "DNN_BACKEND_CUDA" };
+    const int known = (int)(sizeof(names) / sizeof(names[0]));
+    return backend >= 0 && backend < known ? cv::format("%s (%d)", names[backend], backend)
+                                           : cv::format("%d", backend);
+}
+
+static String targetName(int target)
+{
+    static const char* const names[] = { "DNN_TARGET_CPU", "DNN_TARGET_OPENCL", "DNN_TARGET_OPENCL_FP16",
+                                         "DNN_TARGET_MYRIAD", "DNN_TARGET_VULKAN", "DNN_TARGET_FPGA",
+                                         "DNN_TARGET_CUDA", "DNN_TARGET_CUDA_FP16" };
+    const int known = (int)(sizeof(names) / sizeof(names[0]));
+    return target >= 0 && target < known ? cv::format("%s (%d)", names[target], target) : cv::format("%d", target);
+}
+
 void applyBackend(dnn::Net& net, int& backend, int& target)
 {
     if (backend < 0 && target < 0)
@@ -28,8 +48,9 @@ void applyBackend(dnn::Net& net, int& backend, int& target)
     const bool cudaBackend = backend == dnn::DNN_BACKEND_CUDA;
     if (cudaBackend != isCudaTarget(target))
         CV_Error(Error::StsBadArg, cv::format(
-            "backend %d and target %d do not match: DNN_BACKEND_CUDA goes with DNN_TARGET_CUDA or "
-            "DNN_TARGET_CUDA_FP16 and with no other target", backend, target));
+            "backend %s and target %s do not match: DNN_BACKEND_CUDA goes with DNN_TARGET_CUDA or "
+            "DNN_TARGET_CUDA_FP16 and with no other target", backendName(backend).c_str(),
+            targetName(target).c_str()));
     if (cudaBackend)
     {
         const std::vector<dnn::Target> targets = dnn::getAvailableTargets(dnn::DNN_BACKEND_CUDA);

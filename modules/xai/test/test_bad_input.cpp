@@ -123,8 +123,12 @@ TEST(XAI_BadInput, parameters)
         { "minScale", [](xai::AugmentedScoreCAM::Params& p) { p.augmentation.minScale = 0; } },
         { "scale", [](xai::AugmentedScoreCAM::Params& p) { p.scoreCam.scale = 0; } },
         { "inputSize", [](xai::AugmentedScoreCAM::Params& p) { p.scoreCam.inputSize = Size(0, 5); } },
-        { "do not match", [](xai::AugmentedScoreCAM::Params& p) { p.scoreCam.backend = dnn::DNN_BACKEND_CUDA;
-                                                                  p.scoreCam.target = dnn::DNN_TARGET_CPU; } },
+        { "backend DNN_BACKEND_CUDA (5) and target DNN_TARGET_CPU (0) do not match",
+          [](xai::AugmentedScoreCAM::Params& p) { p.scoreCam.backend = dnn::DNN_BACKEND_CUDA;
+                                                  p.scoreCam.target = dnn::DNN_TARGET_CPU; } },
+        { "backend DNN_BACKEND_OPENCV (3) and target DNN_TARGET_CUDA_FP16 (7) do not match",
+          [](xai::AugmentedScoreCAM::Params& p) { p.scoreCam.backend = dnn::DNN_BACKEND_OPENCV;
+                                                  p.scoreCam.target = dnn::DNN_TARGET_CUDA_FP16; } },
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
     {
