@@ -7,6 +7,7 @@
 #include "augmentation_internal.hpp"
 #include "batch_scorer.hpp"
 #include "channel_weights.hpp"
+#include "class_ids.hpp"
 #include "input_geometry.hpp"
 #include "masked_scoring.hpp"
 #include "net_setup.hpp"
@@ -19,7 +20,7 @@ AugmentedScoreCAM::Params::Params()
     : scoreCam(), augmentation(), fusion(FUSION_INTERLEAVE), viewWeights(VIEW_WEIGHTS_SHARED), superResolution()
 {
     // Designed views: an 8 x 8 lattice of whole-pixel shifts of the layer's stride, interleaved.
-    // Chosen on tuning photos that docs/quality.md does not report on: on SqueezeNet 1.1 the
+    // Chosen on tuning photos that docs/quality-real.md does not report on: on SqueezeNet 1.1 the
     // 8 x 8 lattice was the smallest within Pearson 0.97 of the dense map on both (4 x 4: 0.967,
     // 0.937), for 3 forwards more than Score-CAM's 33.
     augmentation.latticeSize = 8;
@@ -56,29 +57,6 @@ void checkParams(const AugmentedScoreCAM::Params& p)
                                               "VIEW_WEIGHTS_PER_VIEW (1) is expected", p.viewWeights));
     checkAugmentationParams(p.augmentation);
     MapFusion::create(p.fusion, p.superResolution); // throws on an unknown method or bad settings
-}
-
-//! Classes to explain: a negative id -k becomes the k-th most likely class of the unmasked image.
-std::vector<int> resolveClasses(const std::vector<int>& requested, const Mat& baseScores)
-{
-    const int numClasses = baseScores.cols;
-    std::vector<int> ranked(numClasses);
-    for (int c = 0; c < numClasses; c++)
-        ranked[c] = c;
-    // Stable: equal scores keep the lower id first, so ranks are deterministic.
-    std::stable_sort(ranked.begin(), ranked.end(),
-                     [&](int a, int b) { return baseScores.at<float>(a) > baseScores.at<float>(b); });
-    std::vector<int> classes;
-    for (size_t i = 0; i < requested.size(); i++)
-    {
-        const int id = requested[i];
-        if (id >= numClasses || id < -numClasses) // not -id > numClasses: -INT_MIN overflows
-            CV_Error(Error::StsOutOfRange, cv::format(
-                "class id %d is out of range: the net scores %d classes (ids 0 to %d, or -1 to -%d for the "
-                "most likely ones)", id, numClasses, numClasses - 1, numClasses));
-        classes.push_back(id < 0 ? ranked[-id - 1] : id);
-    }
-    return classes;
 }
 
 //! The map in the frame: upsampled once (upsampling is linear, so this is the sum of upsampled channels), then ReLU.
@@ -441,7 +419,7 @@ void Explainer::compute(InputArray image, const std::vector<int>& requested, Out
         if (first == 0)
         {
             run.baseScores = baseScores.row(0).clone();
-            run.classes = resolveClasses(requested, run.baseScores);
+            run.classes = resolveClassIds(requested, run.baseScores, String()); // ranked on the unmasked image
             planForwards(numViews); // again: a net that refuses batches went down to one image per forward
         }
 

@@ -176,7 +176,8 @@ TEST(XAI_BadInput, image_smaller_than_a_pooling_window)
 TEST(XAI_BadInput, class_ids)
 {
     const Mat image = randomImage(Size(32, 24), 1);
-    expectError([&]() { computeWith(validParams(), image, 5); }, "class id 5 is out of range");
+    expectError([&]() { computeWith(validParams(), image, 5); }, "class id 5 is out of range: the net scores 5 "
+                "classes (ids 0 to 4, or -1 to -5 for the most likely ones)");
     expectError([&]() { computeWith(validParams(), image, 1000); }, "the net scores 5 classes");
     // -INT_MIN overflows: the range check must not negate the id.
     expectError([&]() { computeWith(validParams(), image, std::numeric_limits<int>::min()); },
