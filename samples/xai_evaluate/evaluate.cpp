@@ -636,15 +636,21 @@ int runEvaluation(const Options& o)
         {
             try
             {
+                // Shown and stopped as the methods' units are: a stop signal cancels it.
+                UnitProgress denseProgress(progress, 0);
                 for (const GtObject& obj : im->objects)
                 {
                     dense.emplace_back();
-                    cv::xai::computeDenseMap(explainNet, o.scoreCam, li.image, obj.classId, dense.back());
+                    cv::xai::computeDenseMap(explainNet, o.scoreCam, li.image, obj.classId, dense.back(),
+                                             denseProgress.callback());
+                    denseProgress.next();
                 }
             }
             catch (const cv::Exception& e)
             {
-                throw UsageError("--dense-fidelity: " + messageOf(e));
+                // Cancelled: the loops below and above see the signal and end the run.
+                if (!xai_samples::stopSignal())
+                    throw UsageError("--dense-fidelity: " + messageOf(e));
             }
         }
         for (size_t k = 0; k < groups.size() && !xai_samples::stopSignal() && writeFailure.empty(); k++)

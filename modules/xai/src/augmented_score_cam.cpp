@@ -7,6 +7,7 @@
 #include "augmentation_internal.hpp"
 #include "batch_scorer.hpp"
 #include "channel_weights.hpp"
+#include "class_ids.hpp"
 #include "input_geometry.hpp"
 #include "masked_scoring.hpp"
 #include "net_setup.hpp"
@@ -19,7 +20,7 @@ AugmentedScoreCAM::Params::Params()
     : scoreCam(), augmentation(), fusion(FUSION_INTERLEAVE), viewWeights(VIEW_WEIGHTS_SHARED), superResolution()
 {
     // Designed views: an 8 x 8 lattice of whole-pixel shifts of the layer's stride, interleaved.
-    // Chosen on tuning photos that docs/quality.md does not report on: on SqueezeNet 1.1 the
+    // Chosen on tuning photos that docs/quality-real.md does not report on: on SqueezeNet 1.1 the
     // 8 x 8 lattice was the smallest within Pearson 0.97 of the dense map on both (4 x 4: 0.967,
     // 0.937), for 3 forwards more than Score-CAM's 33.
     augmentation.latticeSize = 8;
@@ -58,29 +59,6 @@ void checkParams(const AugmentedScoreCAM::Params& p)
     MapFusion::create(p.fusion, p.superResolution); // throws on an unknown method or bad settings
 }
 
-//! Classes to explain: a negative id -k becomes the k-th most likely class of the unmasked image.
-std::vector<int> resolveClasses(const std::vector<int>& requested, const Mat& baseScores)
-{
-    const int numClasses = baseScores.cols;
-    std::vector<int> ranked(numClasses);
-    for (int c = 0; c < numClasses; c++)
-        ranked[c] = c;
-    // Stable: equal scores keep the lower id first, so ranks are deterministic.
-    std::stable_sort(ranked.begin(), ranked.end(),
-                     [&](int a, int b) { return baseScores.at<float>(a) > baseScores.at<float>(b); });
-    std::vector<int> classes;
-    for (size_t i = 0; i < requested.size(); i++)
-    {
-        const int id = requested[i];
-        if (id >= numClasses || id < -numClasses) // not -id > numClasses: -INT_MIN overflows
-            CV_Error(Error::StsOutOfRange, cv::format(
-                "class id %d is out of range: the net scores %d classes (ids 0 to %d, or -1 to -%d for the "
-                "most likely ones)", id, numClasses, numClasses - 1, numClasses));
-        classes.push_back(id < 0 ? ranked[-id - 1] : id);
-    }
-    return classes;
-}
-
 //! The map in the frame: upsampled once (upsampling is linear, so this is the sum of upsampled channels), then ReLU.
 Mat upsampleRelu(const Mat& lowRes, const LayerGeometry& geometry, Size frame)
 {
@@ -109,6 +87,22 @@ bool normalizeMap(Mat& map)
     scaled.convertTo(map, CV_32F);
     map.at<float>(top) = 1.f; // exactly 1, whatever the rounding of the division
     return true;
+}
+
+//! Why a fusion gave a zero map of views that had positive values, and what to change.
+String emptyFusionCause(int fusion, const SuperResolutionParams& sr, const FusionReport& report)
+{
+    // FUSION_INTERLEAVE solves by super-resolution when the views are no lattice.
+    if (fusion == FUSION_SUPER_RESOLUTION || (fusion == FUSION_INTERLEAVE && !report.interleaved))
+        return cv::format("%s (lambdaTV %g, lambdaEnergy %g, minValidity %g) gave zero; lower "
+                          "SuperResolutionParams::lambdaTV and lambdaEnergy, or minValidity (a cell that saw less "
+                          "of the frame than that is dropped)",
+                          fusion == FUSION_INTERLEAVE ? "FUSION_INTERLEAVE, solved by FUSION_SUPER_RESOLUTION as the "
+                          "views are no lattice," : "FUSION_SUPER_RESOLUTION", sr.lambdaTV, sr.lambdaEnergy,
+                          sr.minValidity);
+    const char* name = fusion == FUSION_MEAN ? "FUSION_MEAN" : fusion == FUSION_MAX ? "FUSION_MAX" : "FUSION_INTERLEAVE";
+    return cv::format("%s gave zero: their positive values fell outside the frame once the views were mapped back "
+                      "(check the warps)", name);
 }
 
 //! What the net and its layers look like for one input shape (found by a probe forward).
@@ -145,9 +139,10 @@ struct Run
 class Explainer CV_FINAL : public AugmentedScoreCAM
 {
 public:
-    Explainer(const dnn::Net& net, const AugmentedScoreCAM::Params& params)
+    Explainer(const dnn::Net& net, const AugmentedScoreCAM::Params& params, bool denseLattice)
         : net_(net), params_(params), geometry_(params.scoreCam), backend_(params.scoreCam.backend),
-          target_(params.scoreCam.target), runForwards_(0), plannedForwards_(0), last_(geometry_)
+          target_(params.scoreCam.target), denseLattice_(denseLattice), runForwards_(0), plannedForwards_(0),
+          last_(geometry_)
     {
         if (net_.empty())
             CV_Error(Error::StsBadArg, "the net is empty: load a model with cv::dnn::readNet first");
@@ -277,12 +272,14 @@ private:
     std::vector<Mat> viewWarps(Size frame) const;
     void explainView(const FrameView& view, const Mat& activations, const Mat& baseScores, Run& run);
     void fuseViews(Run& run, int fusion, const SuperResolutionParams& superResolution, std::vector<Mat>& maps) const;
+    void planForwards(int numViews);
     void onForward();
 
     dnn::Net net_;
     AugmentedScoreCAM::Params params_;
     InputGeometry geometry_;
     int backend_, target_;
+    const bool denseLattice_; //!< computeDenseMap's views: the full lattice of the layer's stride
     std::vector<Mat> customWarps_;
     ProgressCallback progress_;
 
@@ -310,8 +307,9 @@ void Explainer::prepare(const Mat& frame)
     layout.grid = probe.grid;
     layout.probabilities = readsProbabilities(net_, layout.scoreLayer, params_.scoreCam.scoreType, probe.scores);
     layout.geometry = resizeGeometry(frame.size(), layout.grid);
+    // computeDenseMap cannot fall back on the resize convention: viewWarps() refuses it instead.
     if (params_.scoreCam.upsampling == UPSAMPLE_LAYER_GEOMETRY &&
-        !findLayerGeometry(net_, layout.targetLayer, layout.geometry))
+        !findLayerGeometry(net_, layout.targetLayer, layout.geometry) && !denseLattice_)
         CV_LOG_WARNING(NULL, "xai: the geometry of layer '" << layout.targetLayer << "' could not be found from "
                        "the layers before it (a layer of unknown geometry is on the way); its cells are placed as "
                        "cv::resize places them");
@@ -339,8 +337,36 @@ std::vector<Mat> Explainer::viewWarps(Size frame) const
     if (!customWarps_.empty())
         return customWarps_;
     std::vector<Mat> warps;
+    if (denseLattice_)
+    {
+        const LayerGeometry& g = layout_.geometry;
+        if (!g.fromLayers || !g.isWholePixel() || g.stride.x != g.stride.y)
+            CV_Error(Error::StsBadArg, g.fromLayers
+                ? cv::format("computeDenseMap: layer '%s' has no whole-pixel geometry of equal strides known from "
+                             "its layers (found stride %g x %g, offset %g, %g)", layout_.targetLayer.c_str(),
+                             g.stride.x, g.stride.y, g.offset.x, g.offset.y)
+                : cv::format("computeDenseMap: layer '%s' has no whole-pixel geometry of equal strides known from "
+                             "its layers (a layer of unknown geometry is on the way)", layout_.targetLayer.c_str()));
+        const int s = cvRound(g.stride.x);
+        CV_CheckLE(s, 64, "computeDenseMap: a stride above 64 pixels would need more than 4096 views");
+        AugmentationParams lattice = params_.augmentation;
+        lattice.latticeSize = s;
+        lattice.numAugmentations = s * s;
+        generateLayerWarps(frame, lattice, g, warps);
+        return warps;
+    }
     generateLayerWarps(frame, params_.augmentation, layout_.geometry, warps);
     return warps;
+}
+
+void Explainer::planForwards(int numViews)
+{
+    // All channels counted: explainView() lowers the plan when fewer are scored (skipSpreadFraction).
+    const int K = layout_.channels;
+    const int M = params_.scoreCam.maxChannels > 0 ? std::min(params_.scoreCam.maxChannels, K) : K;
+    const int batch = scorer_->capacity();
+    const int scored = params_.viewWeights == VIEW_WEIGHTS_SHARED ? 1 : numViews;
+    plannedForwards_ = (numViews + batch - 1) / batch + scored * ((M + batch - 1) / batch);
 }
 
 void Explainer::onForward()
@@ -367,6 +393,8 @@ void Explainer::compute(InputArray image, const std::vector<int>& requested, Out
     run.warps = viewWarps(frame.size());
     const int numViews = (int)run.warps.size();
     prepareScorer(frame, numViews);
+    // Before the first forward, so that the first report does not announce 1 of 1.
+    planForwards(numViews);
 
     // Views go through the net a batch at a time: their unmasked inputs share one forward (the
     // activations and base scores of all of them), then each view's masked inputs fill batches.
@@ -391,12 +419,8 @@ void Explainer::compute(InputArray image, const std::vector<int>& requested, Out
         if (first == 0)
         {
             run.baseScores = baseScores.row(0).clone();
-            run.classes = resolveClasses(requested, run.baseScores);
-            const int K = layout_.channels;
-            const int M = params_.scoreCam.maxChannels > 0 ? std::min(params_.scoreCam.maxChannels, K) : K;
-            const int batch = scorer_->capacity();
-            const int scored = params_.viewWeights == VIEW_WEIGHTS_SHARED ? 1 : numViews;
-            plannedForwards_ = (numViews + batch - 1) / batch + scored * ((M + batch - 1) / batch);
+            run.classes = resolveClassIds(requested, run.baseScores, String()); // ranked on the unmasked image
+            planForwards(numViews); // again: a net that refuses batches went down to one image per forward
         }
 
         // 3-4. Masked scoring and the weighted combination of each view's own activations.
@@ -459,8 +483,12 @@ void Explainer::fuseViews(Run& run, int fusion, const SuperResolutionParams& sup
                 return progress_(runForwards_, std::max(runForwards_, plannedForwards_));
             });
         fuser->reset(run.frame, run.layer);
+        bool viewsPositive = false; // to tell an empty fusion from empty views, should the map be zero
         for (size_t v = 0; v < run.lowRes.size(); v++)
         {
+            double viewMax = 0;
+            minMaxLoc(run.lowRes[v][c], NULL, &viewMax);
+            viewsPositive = viewsPositive || viewMax > 0;
             Mat unwarped, validity;
             unwarpMap(upsampleRelu(run.lowRes[v][c], run.layer, run.frame), run.warps[v], unwarped, validity);
             fuser->add(unwarped, validity, run.lowRes[v][c], run.warps[v]);
@@ -477,17 +505,26 @@ void Explainer::fuseViews(Run& run, int fusion, const SuperResolutionParams& sup
         if (!normalizeMap(maps[c]))
         {
             run.emptyMaps.push_back((int)c);
-            CV_LOG_WARNING(NULL, "xai: the map of class " << run.classes[c] << " is zero everywhere: no channel "
-                           "raised its score (try another target layer or weight mode)");
+            if (viewsPositive)
+            {
+                CV_LOG_WARNING(NULL, "xai: the map of class " << run.classes[c] << " is zero everywhere although "
+                               "the views' maps were not: " << emptyFusionCause(fusion, superResolution,
+                                                                               fuser->getReport()));
+            }
+            else
+            {
+                CV_LOG_WARNING(NULL, "xai: the map of class " << run.classes[c] << " is zero everywhere: no "
+                               "channel raised its score (try another target layer or weight mode)");
+            }
         }
     }
 }
 
 } // namespace
 
-Ptr<AugmentedScoreCAM> makeExplainer(const dnn::Net& net, const AugmentedScoreCAM::Params& params)
+Ptr<AugmentedScoreCAM> makeExplainer(const dnn::Net& net, const AugmentedScoreCAM::Params& params, bool denseLattice)
 {
-    return makePtr<Explainer>(net, params);
+    return makePtr<Explainer>(net, params, denseLattice);
 }
 
 Ptr<AugmentedScoreCAM> AugmentedScoreCAM::create(const dnn::Net& net, const AugmentedScoreCAM::Params& params)

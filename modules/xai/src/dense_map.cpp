@@ -3,6 +3,7 @@
 // of this distribution and at http://opencv.org/license.html.
 
 #include "precomp.hpp"
+#include "explainer.hpp"
 
 namespace cv {
 namespace xai {
@@ -12,37 +13,27 @@ DenseFidelity::DenseFidelity() : pearson(0), movedEnergy(0) {}
 void computeDenseMap(const dnn::Net& net, const ScoreCAM::Params& params, InputArray image, int classId,
                      OutputArray dense)
 {
+    computeDenseMap(net, params, image, classId, dense, ProgressCallback());
+}
+
+void computeDenseMap(const dnn::Net& net, const ScoreCAM::Params& params, InputArray image, int classId,
+                     OutputArray dense, const ProgressCallback& progress)
+{
     if (image.empty())
         CV_Error(Error::StsBadArg, "computeDenseMap: the image is empty");
-    // The layer and its geometry first: the lattice is one view per whole-pixel offset of a cell.
-    dnn::Net probe = net;
-    const Size frame = params.inputSize.empty() ? image.size() : params.inputSize;
-    const int shape[] = { 1, std::min(image.channels(), 3), frame.height, frame.width };
-    const String layer = params.targetLayer.empty()
-        ? findTargetLayer(probe, std::vector<int>(shape, shape + 4)) : params.targetLayer;
-    LayerGeometry geometry;
-    if (!findLayerGeometry(probe, layer, geometry) || !geometry.isWholePixel() || geometry.stride.x != geometry.stride.y)
-        CV_Error(Error::StsBadArg, cv::format("computeDenseMap: layer '%s' has no whole-pixel geometry of equal strides "
-                                              "known from its layers (found stride %g x %g, offset %g, %g)",
-                                              layer.c_str(), geometry.stride.x, geometry.stride.y, geometry.offset.x,
-                                              geometry.offset.y));
-    const int s = cvRound(geometry.stride.x);
-    CV_CheckLE(s, 64, "computeDenseMap: a stride above 64 pixels would need more than 4096 views");
     AugmentedScoreCAM::Params p;
     p.scoreCam = params;
-    p.scoreCam.targetLayer = layer;
     p.scoreCam.upsampling = UPSAMPLE_LAYER_GEOMETRY;
-    p.augmentation.latticeSize = s;
-    p.augmentation.numAugmentations = s * s;
+    // Pure whole-pixel shifts; their number and offsets (one view per offset of a stride cell)
+    // come from the layer's geometry, which the explainer's own probe forward finds (makeExplainer).
     p.augmentation.maxAngle = 0;
     p.augmentation.minScale = p.augmentation.maxScale = 1;
     p.augmentation.horizontalFlip = false;
     p.viewWeights = VIEW_WEIGHTS_SHARED;
     p.fusion = FUSION_INTERLEAVE;
-    Ptr<AugmentedScoreCAM> explainer = AugmentedScoreCAM::create(net, p);
+    Ptr<AugmentedScoreCAM> explainer = makeExplainer(net, p, true);
+    explainer->setProgressCallback(progress);
     explainer->compute(image, classId, dense);
-    if (!explainer->getLayerGeometry().isWholePixel())
-        CV_Error(Error::StsError, "computeDenseMap: the explainer did not use the layer's whole-pixel geometry");
 }
 
 DenseFidelity denseMapFidelity(InputArray map_, InputArray dense_)

@@ -10,8 +10,14 @@
 namespace cv {
 namespace xai {
 
-//! The one implementation behind ScoreCAM and AugmentedScoreCAM (augmented_score_cam.cpp).
-Ptr<AugmentedScoreCAM> makeExplainer(const dnn::Net& net, const AugmentedScoreCAM::Params& params);
+/** The one implementation behind ScoreCAM and AugmentedScoreCAM (augmented_score_cam.cpp).
+    @param denseLattice the views of computeDenseMap instead of params.augmentation's: every
+    whole-pixel shift of one cell of the target layer's stride s (a lattice of s x s views). The
+    stride is known only once the explainer's probe forward has resolved the layer, so the explainer
+    draws them itself, and throws (before any scoring forward) when the layer's geometry is not a
+    whole-pixel grid of equal strides known from its layers. */
+Ptr<AugmentedScoreCAM> makeExplainer(const dnn::Net& net, const AugmentedScoreCAM::Params& params,
+                                     bool denseLattice = false);
 
 }} // namespace cv::xai
 

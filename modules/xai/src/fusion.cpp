@@ -24,12 +24,14 @@ FusionReport::FusionReport() : views(0), iterations(0), residual(0), converged(f
 
 static void checkSuperResolutionParams(const SuperResolutionParams& p)
 {
-    if (!(p.lambdaTV >= 0) || !std::isfinite(p.lambdaTV))
-        CV_Error(Error::StsBadArg, cv::format("SuperResolutionParams::lambdaTV is %g: a finite value >= 0 is expected",
-                                              p.lambdaTV));
-    if (!(p.lambdaEnergy >= 0) || !std::isfinite(p.lambdaEnergy))
-        CV_Error(Error::StsBadArg, cv::format("SuperResolutionParams::lambdaEnergy is %g: a finite value >= 0 is "
-                                              "expected", p.lambdaEnergy));
+    // Bounded as the command line's --sr-lambda-tv and --sr-lambda-energy are, so that a setting
+    // the programs refuse is not accepted through the library (or a Python script).
+    if (!(p.lambdaTV >= 0 && p.lambdaTV <= 1e6))
+        CV_Error(Error::StsOutOfRange, cv::format("SuperResolutionParams::lambdaTV is %g: a value in [0, 1e6] is "
+                                                  "expected", p.lambdaTV));
+    if (!(p.lambdaEnergy >= 0 && p.lambdaEnergy <= 1e6))
+        CV_Error(Error::StsOutOfRange, cv::format("SuperResolutionParams::lambdaEnergy is %g: a value in [0, 1e6] is "
+                                                  "expected", p.lambdaEnergy));
     // Bounded so that a solve (and its objective history, one double per iteration) ends; the
     // residual is relative, and double arithmetic does not resolve it below about 1e-12.
     if (p.maxIterations < 1 || p.maxIterations > 10000000)
@@ -43,7 +45,7 @@ static void checkSuperResolutionParams(const SuperResolutionParams& p)
                                               "DOWNSAMPLE_POINT (1) or DOWNSAMPLE_CENTER (2) is expected",
                                               p.downsampling));
     CV_CheckGE(p.resolution, 0, "SuperResolutionParams::resolution must be 0 (the frame's) or positive");
-    CV_CheckLE(p.resolution, 256, "SuperResolutionParams::resolution: unknown pixels per grid cell, at most 256");
+    CV_CheckLE(p.resolution, 256, "SuperResolutionParams::resolution: pixels per grid cell (0 = the frame's), at most 256");
     if (!(p.minValidity >= 0 && p.minValidity <= 1))
         CV_Error(Error::StsBadArg, cv::format("SuperResolutionParams::minValidity is %g: a share in [0, 1] is expected",
                                               p.minValidity));

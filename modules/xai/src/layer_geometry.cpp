@@ -49,33 +49,6 @@ struct Placement
     Point2d stride, offset;
 };
 
-//! Layers that compute each output cell from the same cell of their inputs.
-bool keepsCells(const Ptr<dnn::Layer>& layer)
-{
-    static const char* const types[] = {
-        "ReLU", "ReLU6", "BatchNorm", "Scale", "Shift", "Bias", "Eltwise", "NaryEltwise", "Identity", "Dropout",
-        "Sigmoid", "TanH", "ELU", "Power", "Swish", "Mish", "PReLU", "AbsVal", "BNLL", "Exp", "Log", "Sqrt",
-        "HardSwish", "HardSigmoid", "Clip", "Split", "Silence", "Ceil", "Floor", "Round", "Erf", "GELU", "Not"
-    };
-    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-        if (layer->type == types[i])
-            return true;
-    if (layer->type == "Concat")
-    {
-        Ptr<dnn::ConcatLayer> c = layer.dynamicCast<dnn::ConcatLayer>();
-        return c && (c->axis == 1 || c->axis == -3); // over channels
-    }
-    return false;
-}
-
-bool isGlobalPooling(const Ptr<dnn::Layer>& layer)
-{
-    if (layer->type != "Pooling")
-        return false;
-    Ptr<dnn::PoolingLayer> p = layer.dynamicCast<dnn::PoolingLayer>();
-    return p && p->globalPooling;
-}
-
 class GeometryWalk
 {
 public:

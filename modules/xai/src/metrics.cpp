@@ -5,6 +5,7 @@
 #include "precomp.hpp"
 #include "batch_scorer.hpp"
 #include "channel_weights.hpp"
+#include "class_ids.hpp"
 #include "input_geometry.hpp"
 #include "net_setup.hpp"
 #include "usage_guard.hpp"
@@ -259,25 +260,6 @@ private:
     std::vector<Mat> planes_;
 };
 
-/** The class a metric follows, read as ScoreCAM::compute reads it: -k is the k-th most likely class
-    of the given row (equal probabilities keep the lower id first). */
-int resolveClass(int classId, const Mat& probs, int row, const char* function)
-{
-    if (classId >= probs.cols || classId < -probs.cols) // not -classId > cols: -INT_MIN overflows
-        CV_Error(Error::StsOutOfRange, cv::format(
-            "%s: class id %d is out of range: the net scores %d classes (ids 0 to %d, or -1 to -%d for the most "
-            "likely ones)", function, classId, probs.cols, probs.cols - 1, probs.cols));
-    if (classId >= 0)
-        return classId;
-    Mat p;
-    probs.row(row).convertTo(p, CV_64F);
-    std::vector<int> ranked(probs.cols);
-    for (int c = 0; c < probs.cols; c++)
-        ranked[c] = c;
-    std::stable_sort(ranked.begin(), ranked.end(), [&](int a, int b) { return p.at<double>(a) > p.at<double>(b); });
-    return ranked[-classId - 1];
-}
-
 } // namespace
 
 void classProbabilities(const dnn::Net& net, const ScoreCAM::Params& preprocessing, InputArrayOfArrays images,
@@ -323,7 +305,7 @@ ConfidenceChange confidenceChange(const dnn::Net& net, const ScoreCAM::Params& p
     ProbabilityScorer scorer(net, preprocessing, 2);
     const Mat probs = scorer.score(2, [&](int i, Mat& m) { m = i == 0 ? img : masked; });
     ConfidenceChange r;
-    r.classId = resolveClass(classId, probs, 0, fn);
+    r.classId = resolveClassId(classId, probs.row(0), fn);
     r.original = probs.at<float>(0, r.classId);
     r.masked = probs.at<float>(1, r.classId);
     r.drop = r.original > 0 ? std::max(0.0, r.original - r.masked) / r.original : 0.0;
@@ -388,7 +370,7 @@ static double perturbationCurve(bool deletion, const dnn::Net& net, const ScoreC
     };
     ProbabilityScorer scorer(net, pre, params.batchSize, params.progress, fn);
     const Mat probs = scorer.score(steps + 1, make);
-    const int c = resolveClass(classId, probs, deletion ? 0 : steps, fn);
+    const int c = resolveClassId(classId, probs.row(deletion ? 0 : steps), fn);
     Mat values;
     Mat(probs.col(c).t()).convertTo(values, CV_64F);
     values.copyTo(curve);

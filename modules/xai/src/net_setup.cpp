@@ -9,12 +9,34 @@
 #include "opencv2/core/cuda.hpp"
 #include "opencv2/dnn/all_layers.hpp"
 
+#include <map>
+
 namespace cv {
 namespace xai {
 
 static bool isCudaTarget(int target)
 {
     return target == dnn::DNN_TARGET_CUDA || target == dnn::DNN_TARGET_CUDA_FP16;
+}
+
+//! "DNN_BACKEND_CUDA (5)": the name a user writes, and the number a log or a config file holds.
+static String backendName(int backend)
+{
+    // The backends of every OpenCV 4.x; a later one is named by its number alone.
+    static const char* const names[] = { "DNN_BACKEND_DEFAULT", "DNN_BACKEND_HALIDE", "DNN_BACKEND_INFERENCE_ENGINE",
+                                         "DNN_BACKEND_OPENCV", "DNN_BACKEND_VKCOM", "DNN_BACKEND_CUDA" };
+    const int known = (int)(sizeof(names) / sizeof(names[0]));
+    return backend >= 0 && backend < known ? cv::format("%s (%d)", names[backend], backend)
+                                           : cv::format("%d", backend);
+}
+
+static String targetName(int target)
+{
+    static const char* const names[] = { "DNN_TARGET_CPU", "DNN_TARGET_OPENCL", "DNN_TARGET_OPENCL_FP16",
+                                         "DNN_TARGET_MYRIAD", "DNN_TARGET_VULKAN", "DNN_TARGET_FPGA",
+                                         "DNN_TARGET_CUDA", "DNN_TARGET_CUDA_FP16" };
+    const int known = (int)(sizeof(names) / sizeof(names[0]));
+    return target >= 0 && target < known ? cv::format("%s (%d)", names[target], target) : cv::format("%d", target);
 }
 
 void applyBackend(dnn::Net& net, int& backend, int& target)
@@ -28,8 +50,9 @@ void applyBackend(dnn::Net& net, int& backend, int& target)
     const bool cudaBackend = backend == dnn::DNN_BACKEND_CUDA;
     if (cudaBackend != isCudaTarget(target))
         CV_Error(Error::StsBadArg, cv::format(
-            "backend %d and target %d do not match: DNN_BACKEND_CUDA goes with DNN_TARGET_CUDA or "
-            "DNN_TARGET_CUDA_FP16 and with no other target", backend, target));
+            "backend %s and target %s do not match: DNN_BACKEND_CUDA goes with DNN_TARGET_CUDA or "
+            "DNN_TARGET_CUDA_FP16 and with no other target", backendName(backend).c_str(),
+            targetName(target).c_str()));
     if (cudaBackend)
     {
         const std::vector<dnn::Target> targets = dnn::getAvailableTargets(dnn::DNN_BACKEND_CUDA);
@@ -82,6 +105,32 @@ static bool isCopyOf(const Mat& output, const Mat& input)
     return cv::norm(output.reshape(1, 1), input.reshape(1, 1), NORM_INF) == 0.0;
 }
 
+bool keepsCells(const Ptr<dnn::Layer>& layer)
+{
+    static const char* const types[] = {
+        "ReLU", "ReLU6", "BatchNorm", "Scale", "Shift", "Bias", "Eltwise", "NaryEltwise", "Identity", "Dropout",
+        "Sigmoid", "TanH", "ELU", "Power", "Swish", "Mish", "PReLU", "AbsVal", "BNLL", "Exp", "Log", "Sqrt",
+        "HardSwish", "HardSigmoid", "Clip", "Split", "Silence", "Ceil", "Floor", "Round", "Erf", "GELU", "Not"
+    };
+    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+        if (layer->type == types[i])
+            return true;
+    if (layer->type == "Concat")
+    {
+        Ptr<dnn::ConcatLayer> c = layer.dynamicCast<dnn::ConcatLayer>();
+        return c && (c->axis == 1 || c->axis == -3); // over channels
+    }
+    return false;
+}
+
+bool isGlobalPooling(const Ptr<dnn::Layer>& layer)
+{
+    if (layer->type != "Pooling")
+        return false;
+    Ptr<dnn::PoolingLayer> p = layer.dynamicCast<dnn::PoolingLayer>();
+    return p && p->globalPooling;
+}
+
 bool windowOf(const Ptr<dnn::Layer>& layer, std::vector<size_t>& kernel, std::vector<size_t>& dilation,
               std::vector<size_t>& padBegin, std::vector<size_t>& padEnd, std::vector<size_t>* strides)
 {
@@ -109,8 +158,137 @@ bool windowOf(const Ptr<dnn::Layer>& layer, std::vector<size_t>& kernel, std::ve
            (dilation.empty() || dilation.size() == 2) && (!strides || strides->size() == 2);
 }
 
+static void refuseWindow(const std::vector<int>& shape, const String& layer, int h, int w,
+                         const std::vector<size_t>& kernel)
+{
+    CV_Error(Error::StsBadArg, cv::format("the net does not run on a %d x %d x %d x %d input: layer '%s' gets a %d x %d "
+                                          "input, smaller than its %d x %d window; the image is too small for this "
+                                          "net (give a larger image or set Params::inputSize)",
+                                          shape[0], shape[1], shape[2], shape[3], layer.c_str(), h, w,
+                                          (int)kernel[0], (int)kernel[1]));
+}
+
+namespace {
+
+//! A blob's height and width, while the layers on the way are known.
+struct Extent
+{
+    Extent() : known(false), h(0), w(0) {}
+    bool known;
+    long long h, w;
+};
+
+/** Follows the input's height and width through the layers whose effect on them is known, as the
+    geometry walk of layer_geometry.cpp follows the cells (windows of explicit padding, global
+    pooling, element-wise layers), and refuses the first window that does not fit its padded input.
+    OpenCV's own shape inference fails there too, but with its internals in the message and
+    [ERROR] lines on stderr; past a layer not known here, checkWindowsFit leaves the rest to it. */
+class ExtentWalk
+{
+public:
+    ExtentWalk(const dnn::Net& net, const std::vector<int>& shape) : net_(net), shape_(shape) {}
+
+    Extent of(int id, int depth)
+    {
+        std::map<int, Extent>::const_iterator found = memo_.find(id);
+        if (found != memo_.end())
+            return found->second;
+        Extent e;
+        if (depth < 4096) // deeper than any real net: a cycle or a pathological graph gives up
+            e = compute(id, depth);
+        memo_[id] = e;
+        return e;
+    }
+
+private:
+    Extent compute(int id, int depth)
+    {
+        Extent e;
+        if (id == 0)
+        {
+            e.known = true;
+            e.h = shape_[2];
+            e.w = shape_[3];
+            return e;
+        }
+        const Ptr<dnn::Layer> layer = net_.getLayer(id);
+        const std::vector<Ptr<dnn::Layer> > inputs = net_.getLayerInputs(id);
+        if (layer.empty() || inputs.empty())
+            return e;
+        // Inputs of one size; a 1 x 1 one (a squeeze-and-excitation scale) broadcasts over the others.
+        Extent in;
+        for (size_t i = 0; i < inputs.size(); i++)
+        {
+            const Extent q = of(net_.getLayerId(inputs[i]->name), depth + 1);
+            if (!q.known)
+                return e;
+            if (!in.known || (in.h == 1 && in.w == 1))
+                in = q;
+            else if (!(q.h == 1 && q.w == 1) && (q.h != in.h || q.w != in.w))
+                return e; // sizes that disagree: OpenCV says what is wrong
+        }
+        if (isGlobalPooling(layer))
+        {
+            const Ptr<dnn::PoolingLayer> p = layer.dynamicCast<dnn::PoolingLayer>();
+            const std::vector<bool>& axes = p->isGlobalPooling;
+            if (axes.size() >= 2 && !(axes[axes.size() - 2] && axes[axes.size() - 1]))
+                return e; // pooled over one axis only
+            e.known = true;
+            e.h = e.w = 1;
+            return e;
+        }
+        if (keepsCells(layer))
+            return in;
+        std::vector<size_t> kernel, dilation, padBegin, padEnd, strides;
+        if (!windowOf(layer, kernel, dilation, padBegin, padEnd, &strides))
+            return e;
+        const Ptr<dnn::PoolingLayer> pool = layer.dynamicCast<dnn::PoolingLayer>();
+        const Ptr<dnn::BaseConvolutionLayer> conv = layer.dynamicCast<dnn::BaseConvolutionLayer>();
+        const String padMode = pool ? pool->padMode : conv ? conv->padMode : String();
+        const bool valid = padMode == "VALID"; // no padding, whatever the pads say
+        long long out[2];
+        for (int a = 0; a < 2; a++)
+        {
+            const long long size = a == 0 ? in.h : in.w;
+            const long long pb = valid ? 0 : (long long)padBegin[a], pe = valid ? 0 : (long long)padEnd[a];
+            const long long extent = (long long)(dilation.empty() ? 1 : dilation[a]) * ((long long)kernel[a] - 1) + 1;
+            const long long stride = std::max((long long)strides[a], 1LL);
+            if (size + pb + pe < extent)
+                refuseWindow(shape_, layer->name, (int)in.h, (int)in.w, kernel);
+            // The output sizes of OpenCV 4.6's layers, so that the next window gets what it will get.
+            if (pool && pool->ceilMode && !valid)
+            {
+                out[a] = 1 + (long long)std::ceil((float)(size + pb + pe - extent) / stride);
+                // Caffe's rule, kept by OpenCV: the last window starts inside the image, not in the padding.
+                if (pe > 0 && (out[a] - 1) * stride >= size + pe)
+                    out[a]--;
+            }
+            else
+                out[a] = (size + pb + pe - extent) / stride + 1;
+        }
+        e.known = true;
+        e.h = out[0];
+        e.w = out[1];
+        return e;
+    }
+
+    const dnn::Net& net_;
+    const std::vector<int>& shape_;
+    std::map<int, Extent> memo_;
+};
+
+} // namespace
+
 void checkWindowsFit(const dnn::Net& net, const std::vector<int>& shape)
 {
+    // First by the layers' own parameters, before OpenCV's shape inference can fail with its
+    // internals and log [ERROR] lines.
+    ExtentWalk walk(net, shape);
+    const std::vector<String> names = net.getLayerNames();
+    for (size_t i = 0; i < names.size(); i++)
+        walk.of(net.getLayerId(names[i]), 0);
+
+    // Then by the shapes OpenCV infers, for windows past a layer the walk does not know.
     std::vector<int> ids;
     std::vector<std::vector<dnn::MatShape> > in, out;
     try
@@ -132,11 +310,7 @@ void checkWindowsFit(const dnn::Net& net, const std::vector<int>& shape)
             const long long size = in[i][0][2 + a];
             const long long extent = (long long)(dilation.empty() ? 1 : dilation[a]) * ((long long)kernel[a] - 1) + 1;
             if (size + (long long)padBegin[a] + (long long)padEnd[a] < extent)
-                CV_Error(Error::StsBadArg,
-                         cv::format("the net does not run on a %d x %d x %d x %d input: layer '%s' gets a %d x %d "
-                                    "input, smaller than its %d x %d window: check Params::inputSize",
-                                    shape[0], shape[1], shape[2], shape[3], layer->name.c_str(), in[i][0][2],
-                                    in[i][0][3], (int)kernel[0], (int)kernel[1]));
+                refuseWindow(shape, layer->name, in[i][0][2], in[i][0][3], kernel);
         }
     }
 }

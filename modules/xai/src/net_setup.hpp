@@ -15,6 +15,12 @@ namespace xai {
     alone. Returns the pair in effect through the arguments. */
 void applyBackend(dnn::Net& net, int& backend, int& target);
 
+//! Layers that compute each output cell from the same cell of their inputs (activations, sums, ...).
+bool keepsCells(const Ptr<dnn::Layer>& layer);
+
+//! A pooling layer over the whole of at least one axis.
+bool isGlobalPooling(const Ptr<dnn::Layer>& layer);
+
 /** The 2-D window of a convolution or pooling layer with explicit (or "VALID") padding: kernel,
     dilation (empty for pooling), leading and trailing padding, and the strides if asked; false for
     any other layer, global pooling and "SAME" padding. */
@@ -23,8 +29,11 @@ bool windowOf(const Ptr<dnn::Layer>& layer, std::vector<size_t>& kernel, std::ve
 
 /** Throws unless every convolution and pooling window fits its padded input for an input of this
     N x C x H x W shape: OpenCV 4.6 runs a window larger than its input (a 1-pixel-wide image through
-    a 6x6 convolution) into an allocation of exabytes or a loop of hours instead of an error. Every
-    first forward at a new shape calls it (probeNet, the metrics' scorer). */
+    a 6x6 convolution) into an allocation of exabytes or a loop of hours instead of an error, and
+    fails a pooling window larger than its input in its shape inference, with its internals in the
+    message. Sizes are followed from the layers' parameters first, so that OpenCV's shape inference
+    (and its [ERROR] log lines) is not reached for such an input. Every first forward at a new shape
+    calls it (probeNet, the metrics' scorer). */
 void checkWindowsFit(const dnn::Net& net, const std::vector<int>& shape);
 
 //! What a probe forward of one input shape tells about the net.

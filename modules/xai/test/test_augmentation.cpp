@@ -485,3 +485,63 @@ TEST(XAI_ScoreCAM, a_forward_never_holds_more_images_than_a_batch_needs)
 }
 
 }} // namespace
+namespace opencv_test { namespace {
+
+using namespace xai_test;
+
+//! What OpenCV's logger writes on std::cerr (warnings and errors) while it lives.
+class CapturedStderr
+{
+public:
+    CapturedStderr() : old_(std::cerr.rdbuf(text_.rdbuf())) {}
+    ~CapturedStderr() { std::cerr.rdbuf(old_); }
+    std::string text() const { return text_.str(); }
+
+private:
+    std::ostringstream text_;
+    std::streambuf* old_;
+};
+
+TEST(XAI_AugmentedScoreCAM, empty_map_warning_tells_an_empty_fusion_from_empty_views)
+{
+    // A view zoomed out 4 times: no cell of it lies wholly inside the frame, so with minValidity 1
+    // super-resolution drops every cell although the view's map is positive. The warning must
+    // blame the fusion's settings, not the target layer.
+    xai::AugmentedScoreCAM::Params p;
+    p.scoreCam = tinyParams();
+    p.fusion = xai::FUSION_SUPER_RESOLUTION;
+    p.superResolution.minValidity = 1;
+    Ptr<xai::AugmentedScoreCAM> asc = xai::AugmentedScoreCAM::create(makeTinyNet(TinyNetSpec()), p);
+    const double s = 0.25, cx = 15.5, cy = 11.5;
+    asc->setWarps(std::vector<Mat>(1, Mat(Matx23d(s, 0, cx * (1 - s), 0, s, cy * (1 - s)))));
+    Mat map;
+    std::string log;
+    {
+        const CapturedStderr captured;
+        asc->compute(randomImage(Size(32, 24), 1), 1, map);
+        log = captured.text();
+    }
+    ASSERT_EQ(std::vector<int>(1, 0), asc->getEmptyMaps());
+    std::vector<Mat> views;
+    asc->getViewMaps(0, views);
+    double viewMax = 0;
+    minMaxLoc(views[0], NULL, &viewMax);
+    ASSERT_GT(viewMax, 0) << "the view's own map has positive values";
+    EXPECT_NE(std::string::npos, log.find("the map of class 1 is zero everywhere although the views' maps were not"))
+        << log;
+    EXPECT_NE(std::string::npos, log.find("FUSION_SUPER_RESOLUTION (lambdaTV 0.0005, lambdaEnergy 0.0001, "
+                                          "minValidity 1)")) << log;
+    EXPECT_EQ(std::string::npos, log.find("no channel raised its score")) << log;
+
+    // Every view's map zero (a view of nothing but the border): the target layer is to blame.
+    asc->setWarps(std::vector<Mat>(1, Mat(Matx23d(1, 0, 1000, 0, 1, 0))));
+    {
+        const CapturedStderr captured;
+        asc->compute(randomImage(Size(32, 24), 1), 1, map);
+        log = captured.text();
+    }
+    ASSERT_EQ(std::vector<int>(1, 0), asc->getEmptyMaps());
+    EXPECT_NE(std::string::npos, log.find("the map of class 1 is zero everywhere: no channel raised its score")) << log;
+}
+
+}} // namespace

@@ -80,7 +80,7 @@ TEST(XAI_BadInput, input_smaller_than_a_window)
     p.scoreCam.inputSize = Size();  // the image's own size
     const struct { Size size; const char* words; } cases[] = {
         {Size(1, 6), "layer 'conv1' gets a 6 x 1 input, smaller than its 5 x 5 window"},  // hung
-        {Size(1, 1), "the net does not run on a 1 x 1 x 1 x 1 input"},  // OpenCV's shape check
+        {Size(1, 1), "the net does not run on a 1 x 1 x 1 x 1 input: layer 'conv1' gets a 1 x 1 input"},
         {Size(4, 40), "the net does not run on a 1 x 1 x 40 x 4 input"}};
     for (const auto& c : cases)
     {
@@ -94,10 +94,90 @@ TEST(XAI_BadInput, input_smaller_than_a_window)
     computeWith(p, grey, 0, spec);  // two windows a side run
 }
 
+TEST(XAI_BadInput, image_smaller_than_a_pooling_window)
+{
+    // A real ONNX VGG-like net: 3x3 padded convolutions and 2x2 max pooling. OpenCV's own shape
+    // inference failed on these images with its internals in the message and [ERROR] lines on
+    // stderr; the window check must see the pooling layer first.
+    const String model = findXaiData("../../tests/data/shapes_vgg.onnx");
+    if (model.empty())
+        XAI_SKIP_TEST("tests/data/shapes_vgg.onnx is not available");
+    xai::ScoreCAM::Params p;
+    p.scale = 1.0 / 127.5;
+    p.mean = Scalar::all(127.5);  // no inputSize: the image's own size
+    const struct { Size size; const char* words; } cases[] = {
+        {Size(1, 1), "layer 'onnx_node!/features/pool1/MaxPool' gets a 1 x 1 input, smaller than its 2 x 2 window"},
+        {Size(3, 3), "layer 'onnx_node!/features/pool2/MaxPool' gets a 1 x 1 input, smaller than its 2 x 2 window"}};
+    for (const auto& c : cases)
+    {
+        SCOPED_TRACE(cv::format("%d x %d", c.size.width, c.size.height));
+        Ptr<xai::ScoreCAM> cam = xai::ScoreCAM::create(dnn::readNet(model), p);
+        std::ostringstream log;
+        std::streambuf* const old = std::cerr.rdbuf(log.rdbuf());
+        std::string what;
+        try
+        {
+            Mat map;
+            cam->compute(randomImage(c.size, 3), 0, map);
+        }
+        catch (const cv::Exception& e)
+        {
+            what = e.err;
+        }
+        std::cerr.rdbuf(old);
+        EXPECT_NE(std::string::npos, what.find(c.words)) << what;
+        EXPECT_NE(std::string::npos, what.find(cv::format("the net does not run on a 1 x 3 x %d x %d input",
+                                                          c.size.height, c.size.width))) << what;
+        EXPECT_NE(std::string::npos, what.find("the image is too small for this net (give a larger image or set "
+                                               "Params::inputSize)")) << what;
+        EXPECT_EQ(std::string::npos, what.find("OpenCV(")) << "OpenCV's internals: " << what;
+        EXPECT_EQ(std::string::npos, what.find("total(")) << "OpenCV's internals: " << what;
+        EXPECT_EQ(std::string::npos, log.str().find("ERROR")) << "OpenCV's own log lines: " << log.str();
+    }
+    // Large enough for every window, it runs.
+    Mat map;
+    xai::ScoreCAM::create(dnn::readNet(model), p)->compute(randomImage(Size(32, 32), 3), 0, map);
+    EXPECT_EQ(Size(32, 32), map.size());
+
+    // The sizes followed from the layers are OpenCV's: refused exactly where its shape inference
+    // fails (a stride-2 convolution and three 2x2 poolings: below 9 pixels a side).
+    const dnn::Net net = dnn::readNet(model);
+    for (int h = 1; h <= 20; h++)
+        for (int w = 1; w <= 20; w += (w < 10 ? 1 : 5))
+        {
+            const int sz[] = { 1, 3, h, w };
+            const std::vector<int> shape(sz, sz + 4);
+            std::ostringstream log;
+            std::streambuf* const old = std::cerr.rdbuf(log.rdbuf());
+            bool inferred = true, refused = false;
+            try
+            {
+                std::vector<int> ids;
+                std::vector<std::vector<dnn::MatShape> > in, out;
+                net.getLayersShapes(dnn::MatShape(shape), ids, in, out);
+            }
+            catch (const cv::Exception&)
+            {
+                inferred = false;
+            }
+            try
+            {
+                xai::findTargetLayer(net, shape);
+            }
+            catch (const cv::Exception& e)
+            {
+                refused = e.err.find("smaller than its") != std::string::npos;
+            }
+            std::cerr.rdbuf(old);
+            EXPECT_EQ(!inferred, refused) << h << " x " << w;
+        }
+}
+
 TEST(XAI_BadInput, class_ids)
 {
     const Mat image = randomImage(Size(32, 24), 1);
-    expectError([&]() { computeWith(validParams(), image, 5); }, "class id 5 is out of range");
+    expectError([&]() { computeWith(validParams(), image, 5); }, "class id 5 is out of range: the net scores 5 "
+                "classes (ids 0 to 4, or -1 to -5 for the most likely ones)");
     expectError([&]() { computeWith(validParams(), image, 1000); }, "the net scores 5 classes");
     // -INT_MIN overflows: the range check must not negate the id.
     expectError([&]() { computeWith(validParams(), image, std::numeric_limits<int>::min()); },
@@ -123,8 +203,12 @@ TEST(XAI_BadInput, parameters)
         { "minScale", [](xai::AugmentedScoreCAM::Params& p) { p.augmentation.minScale = 0; } },
         { "scale", [](xai::AugmentedScoreCAM::Params& p) { p.scoreCam.scale = 0; } },
         { "inputSize", [](xai::AugmentedScoreCAM::Params& p) { p.scoreCam.inputSize = Size(0, 5); } },
-        { "do not match", [](xai::AugmentedScoreCAM::Params& p) { p.scoreCam.backend = dnn::DNN_BACKEND_CUDA;
-                                                                  p.scoreCam.target = dnn::DNN_TARGET_CPU; } },
+        { "backend DNN_BACKEND_CUDA (5) and target DNN_TARGET_CPU (0) do not match",
+          [](xai::AugmentedScoreCAM::Params& p) { p.scoreCam.backend = dnn::DNN_BACKEND_CUDA;
+                                                  p.scoreCam.target = dnn::DNN_TARGET_CPU; } },
+        { "backend DNN_BACKEND_OPENCV (3) and target DNN_TARGET_CUDA_FP16 (7) do not match",
+          [](xai::AugmentedScoreCAM::Params& p) { p.scoreCam.backend = dnn::DNN_BACKEND_OPENCV;
+                                                  p.scoreCam.target = dnn::DNN_TARGET_CUDA_FP16; } },
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
     {

@@ -387,3 +387,78 @@ TEST(XAI_Metrics, dense_map_is_shift_and_stitch_and_fidelity_compares_with_it)
 }
 
 }} // namespace
+
+namespace opencv_test { namespace {
+
+using namespace xai_test;
+
+TEST(XAI_Metrics, dense_map_reports_progress_and_can_be_cancelled)
+{
+    const Mat image = randomImage(Size(32, 32), 13);
+    xai::ScoreCAM::Params p = wholePixelParams();
+    p.batchSize = 4;  // 16 views in 4 forwards, then the masked ones: several reports
+    Mat plain;
+    xai::computeDenseMap(makeWholePixelNet(), p, image, 3, plain);
+
+    // The dense map as documented: an AugmentedScoreCAM over every whole-pixel shift of one cell.
+    xai::LayerGeometry g;
+    ASSERT_TRUE(xai::findLayerGeometry(makeWholePixelNet(), p.targetLayer, g));
+    const int s = cvRound(g.stride.x);
+    xai::AugmentedScoreCAM::Params ap;
+    ap.scoreCam = p;
+    ap.augmentation.latticeSize = s;
+    ap.augmentation.numAugmentations = s * s;
+    ap.viewWeights = xai::VIEW_WEIGHTS_SHARED;
+    ap.fusion = xai::FUSION_INTERLEAVE;
+    Mat spelled;
+    xai::AugmentedScoreCAM::create(makeWholePixelNet(), ap)->compute(image, 3, spelled);
+    EXPECT_EQ(0.0, maxAbsDiff(plain, spelled));
+
+    std::vector<std::pair<int, int> > calls;
+    Mat withProgress;
+    xai::computeDenseMap(makeWholePixelNet(), p, image, 3, withProgress, [&](int done, int total) {
+        calls.push_back(std::make_pair(done, total));
+        return true;
+    });
+    EXPECT_EQ(0.0, maxAbsDiff(plain, withProgress));
+    ASSERT_GE(calls.size(), 3u);
+    for (size_t i = 0; i < calls.size(); i++)
+    {
+        EXPECT_EQ((int)i + 1, calls[i].first) << "one report per forward";
+        EXPECT_LE(calls[i].first, calls[i].second);
+        // The share done never goes back: done / total does not fall.
+        if (i > 0)
+        {
+            EXPECT_GE((int64)calls[i].first * calls[i - 1].second, (int64)calls[i - 1].first * calls[i].second)
+                << "report " << i << ": " << calls[i - 1].first << "/" << calls[i - 1].second << " then "
+                << calls[i].first << "/" << calls[i].second;
+        }
+    }
+    EXPECT_EQ(calls.back().first, calls.back().second);
+
+    // Cancelled on the first report: an exception at once, and no map.
+    for (int filled = 0; filled < 2; filled++)
+    {
+        int reports = 0;
+        Mat dense = filled ? Mat(Size(5, 4), CV_32F, Scalar::all(7)) : Mat();
+        const Mat before = dense.clone();
+        try
+        {
+            xai::computeDenseMap(makeWholePixelNet(), p, image, 3, dense, [&](int, int) { reports++; return false; });
+            ADD_FAILURE() << "not cancelled";
+        }
+        catch (const cv::Exception& e)
+        {
+            EXPECT_EQ(cv::Error::StsError, e.code);
+            EXPECT_NE(std::string::npos, e.msg.find("cancelled by the progress callback")) << e.msg;
+        }
+        EXPECT_EQ(1, reports);
+        EXPECT_EQ(before.size(), dense.size());
+        if (filled)
+        {
+            EXPECT_EQ(0.0, maxAbsDiff(before, dense)) << "the caller's map is left as it was";
+        }
+    }
+}
+
+}} // namespace

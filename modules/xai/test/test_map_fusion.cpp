@@ -108,6 +108,23 @@ TEST(XAI_MapFusion, unbounded_settings_are_refused)
     p = xai::SuperResolutionParams();
     p.tolerance = 1e-300;
     expectError([&] { xai::MapFusion::create(xai::FUSION_SUPER_RESOLUTION, p); }, "tolerance is 1e-300");
+    // The command line bounds the lambdas to [0, 1e6]: the library does too, naming field, value and range.
+    p = xai::SuperResolutionParams();
+    p.lambdaTV = 1e300;
+    expectError([&] { xai::MapFusion::create(xai::FUSION_SUPER_RESOLUTION, p); },
+                "SuperResolutionParams::lambdaTV is 1e+300: a value in [0, 1e6] is expected");
+    p = xai::SuperResolutionParams();
+    p.lambdaEnergy = 1e300;
+    expectError([&] { xai::MapFusion::create(xai::FUSION_INTERLEAVE, p); },
+                "SuperResolutionParams::lambdaEnergy is 1e+300: a value in [0, 1e6] is expected");
+    p.lambdaEnergy = 1e6;  // the bound itself is legal
+    p.lambdaTV = 1e6;
+    xai::MapFusion::create(xai::FUSION_SUPER_RESOLUTION, p);
+    // The resolution's message says what 0 means.
+    p = xai::SuperResolutionParams();
+    p.resolution = 257;
+    expectError([&] { xai::MapFusion::create(xai::FUSION_SUPER_RESOLUTION, p); },
+                "SuperResolutionParams::resolution: pixels per grid cell (0 = the frame's), at most 256");
 
     // A view zoomed out 64 times couples every pixel of the frame with every other: refused by
     // its memory, as a cv::Exception (it was std::bad_alloc).

@@ -357,7 +357,10 @@ TEST(XAI_Metrics, negative_class_ids_rank_as_in_compute)
     ASSERT_GT(linearProbability(image), 0.5) << "class 0 is the top-1 class of the test image";
     EXPECT_EQ(0, confidenceChange(net, p, image, map, -1).classId);
     EXPECT_EQ(1, confidenceChange(net, p, image, map, -2).classId);
-    expectError([&] { confidenceChange(net, p, image, map, -3); }, "class id -3 is out of range");
+    // The explainers' check and message (one helper), with the metric's name first.
+    expectError([&] { confidenceChange(net, p, image, map, -3); },
+                "confidenceChange: class id -3 is out of range: the net scores 2 classes (ids 0 to 1, or -1 to -2 "
+                "for the most likely ones)");
     expectError([&] { confidenceChange(net, p, image, map, std::numeric_limits<int>::min()); },
                 "class id -2147483648 is out of range");
     xai::PerturbationParams pp;
@@ -367,7 +370,7 @@ TEST(XAI_Metrics, negative_class_ids_rank_as_in_compute)
     deletionCurve(net, p, image, map, 1, one, pp);
     EXPECT_EQ(0.0, cv::norm(second, one, NORM_INF));
     expectError([&] { insertionCurve(net, p, image, map, std::numeric_limits<int>::min(), one, pp); },
-                "out of range");
+                "insertionCurve: class id -2147483648 is out of range");
 }
 
 TEST(XAI_Metrics, confidence_change_baselines)

@@ -80,11 +80,11 @@ struct CV_EXPORTS_W_SIMPLE SuperResolutionParams
 {
     CV_WRAP SuperResolutionParams();
 
-    /** Weight of the total variation (at least 0). Default 0.0005, chosen on scenes the quality
+    /** Weight of the total variation, in [0, 1e6]. Default 0.0005, chosen on scenes the quality
         report does not use (docs/super-resolution.md): larger weights smooth the map and lose
         localisation on the project's models. */
     CV_PROP_RW double lambdaTV;
-    //! Weight of the energy \f$\|v\|^2\f$ (at least 0; default 1e-4, as Augmented Grad-CAM's 1e-4 N).
+    //! Weight of the energy \f$\|v\|^2\f$, in [0, 1e6] (default 1e-4, as Augmented Grad-CAM's 1e-4 N).
     CV_PROP_RW double lambdaEnergy;
     //! Most solver iterations (at least 1).
     CV_PROP_RW int maxIterations;

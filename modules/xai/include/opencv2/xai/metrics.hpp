@@ -227,6 +227,20 @@ of equal strides along x and y.
 CV_EXPORTS_W void computeDenseMap(const dnn::Net& net, const ScoreCAM::Params& params, InputArray image, int classId,
                                   OutputArray dense);
 
+/** @overload
+@param net the network.
+@param params preprocessing and Score-CAM settings.
+@param image the image.
+@param classId the class; a negative id -k is the k-th most likely.
+@param dense CV_32F map of the image's size in [0, 1]; left as it was when the computation fails or
+is cancelled.
+@param progress called after every network forward, as ScoreCAM::setProgressCallback() says;
+returning false cancels the computation with a cv::Exception (code cv::Error::StsError). An empty
+callback reports nothing.
+*/
+CV_EXPORTS void computeDenseMap(const dnn::Net& net, const ScoreCAM::Params& params, InputArray image, int classId,
+                                OutputArray dense, const ProgressCallback& progress);
+
 /** @brief Compares a map with the network's dense map (computeDenseMap()).
 @param map single-channel non-negative map.
 @param dense the dense map, of the same size.
