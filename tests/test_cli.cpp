@@ -1033,3 +1033,20 @@ TEST(XAI_Explain, unavailable_cuda_falls_back_to_the_cpu_with_one_warning)
     const cv::FileNode map = summary["images"][0]["classes"][0]["maps"][0];
     EXPECT_EQ((std::string)map["backend"], "opencv") << "the pair in effect is recorded";
 }
+
+// Without --size, an image smaller than the net's windows is what is wrong: said in one line, without
+// OpenCV's log of its shape inference (it was "the net does not run … (OpenCV(4.6.0) … total(os[i]) > 0").
+TEST(XAI_Explain, an_image_smaller_than_the_nets_windows_fails_alone_and_says_so)
+{
+    REQUIRE_EXE();
+    TempDir dir;
+    cv::imwrite((dir.path() / "tiny.png").string(), cv::Mat(1, 1, CV_8UC3, cv::Scalar::all(128)));
+    const Result r = runExplainAsGiven(dir.path(), "--model " + quote((fs::path(XAI_TEST_DATA_DIR) / "shapes_vgg.onnx").string()) +
+                                                       " --method score-cam --max-channels 4 --quiet tiny.png");
+    EXPECT_EQ(r.code, 1) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_EQ(r.err.rfind("xai_explain: error: tiny.png: ", 0), 0u) << r.err;
+    EXPECT_NE(r.err.find("gets a 1 x 1 input, smaller than its 2 x 2 window; the image is too small for this net"),
+              std::string::npos)
+        << r.err;
+}

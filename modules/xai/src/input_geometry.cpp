@@ -51,24 +51,38 @@ Size InputGeometry::torchvisionResize(Size image) const
     return Size(std::max(resized.width, frame_.width), std::max(resized.height, frame_.height));
 }
 
-Mat InputGeometry::toFrame(InputArray image)
+void checkImage(InputArray image, const char* function)
 {
+    const String prefix = function && *function ? String(function) + ": " : String();
+    const _InputArray::KindFlag kind = image.kind();
+    if (kind == _InputArray::STD_VECTOR_MAT || kind == _InputArray::STD_VECTOR_UMAT ||
+        kind == _InputArray::STD_ARRAY_MAT || kind == _InputArray::STD_VECTOR_VECTOR ||
+        kind == _InputArray::STD_VECTOR_CUDA_GPU_MAT)
+        CV_Error(Error::StsBadArg, cv::format("%sthe image is a list of %d arrays: one image (a Mat or UMat) is expected",
+                                              prefix.c_str(), (int)image.total(-1)));
     if (image.empty())
-        CV_Error(Error::StsBadArg, "the image is empty: an 8-bit or 32-bit image with 1, 3 or 4 channels is expected");
+        CV_Error(Error::StsBadArg, prefix + "the image is empty: an 8-bit or 32-bit image with 1, 3 or 4 channels is "
+                 "expected");
     const int depth = image.depth(), cn = image.channels();
     if (depth != CV_8U && depth != CV_32F)
         CV_Error(Error::StsUnsupportedFormat, cv::format(
-            "unsupported image depth %s: CV_8U or CV_32F is expected", typeToString(image.type()).c_str()));
+            "%sunsupported image depth %s: CV_8U or CV_32F is expected", prefix.c_str(),
+            typeToString(image.type()).c_str()));
     if (cn != 1 && cn != 3 && cn != 4)
         CV_Error(Error::StsUnsupportedFormat, cv::format(
-            "unsupported number of image channels %d: 1, 3 or 4 is expected", cn));
+            "%sunsupported number of image channels %d: 1, 3 or 4 is expected", prefix.c_str(), cn));
     if (image.dims() > 2)
-        CV_Error(Error::StsBadArg, "the image must be a 2-D Mat");
+        CV_Error(Error::StsBadArg, prefix + "the image must be a 2-D Mat");
+}
+
+Mat InputGeometry::toFrame(InputArray image)
+{
+    checkImage(image, "");
 
     // Resize before converting and in the same order and rounding as cv::dnn::blobFromImage, so that
     // the frame is the blob that function would give and the crop undone later is the crop done.
     Mat img = image.getMat();
-    if (cn == 4)
+    if (img.channels() == 4)
         cvtColor(img, img, COLOR_BGRA2BGR);
     image_ = img.size();
     frame_ = requested_.empty() ? image_ : requested_;

@@ -10,6 +10,11 @@
 namespace cv {
 namespace xai {
 
+/** Throws unless `image` is one 2-D CV_8U or CV_32F image of 1, 3 or 4 channels, the images the
+    explainers and the metrics take; `function` prefixes the message ("deletionCurve"), or nothing
+    when empty. A list of images is refused before OpenCV's own accessors assert on it. */
+void checkImage(InputArray image, const char* function);
+
 /** Brings an image into the network frame the way cv::dnn::blobFromImage does (resize or
     resize-and-crop, channel swap, mean, scale), and brings maps computed in that frame back to the
     image, undoing the resize and the crop. */

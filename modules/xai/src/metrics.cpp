@@ -47,15 +47,9 @@ static Mat checkSaliency(InputArray saliency, const char* function)
 //! The image as CV_32F raw pixels, alpha dropped, after the checks InputGeometry::toFrame makes too.
 static Mat rawImage(InputArray image, const char* function)
 {
-    if (image.empty())
-        CV_Error(Error::StsBadArg, cv::format("%s: the image is empty: an 8-bit or 32-bit image with 1, 3 or 4 "
-                                              "channels is expected", function));
-    const int depth = image.depth(), cn = image.channels();
-    if ((depth != CV_8U && depth != CV_32F) || (cn != 1 && cn != 3 && cn != 4) || image.dims() > 2)
-        CV_Error(Error::StsUnsupportedFormat, cv::format(
-            "%s: unsupported image %s: a 2-D CV_8U or CV_32F image with 1, 3 or 4 channels is expected",
-            function, typeToString(image.type()).c_str()));
+    checkImage(image, function);
     Mat img = image.getMat(), out;
+    const int cn = img.channels();
     if (cn == 4)
         cvtColor(img, img, COLOR_BGRA2BGR);
     img.convertTo(out, CV_32F);

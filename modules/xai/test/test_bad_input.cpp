@@ -32,6 +32,15 @@ TEST(XAI_BadInput, images)
     expectError([&]() { computeWith(p, Mat(), 0); }, "image is empty");
     expectError([&]() { computeWith(p, Mat(20, 20, CV_16UC3, Scalar::all(1)), 0); }, "unsupported image depth");
     expectError([&]() { computeWith(p, Mat(20, 20, CV_8UC2, Scalar::all(1)), 0); }, "number of image channels");
+
+    // A list of images where one image goes: refused in these terms, not by OpenCV's assertion in
+    // _InputArray::getMat_ ("0 <= i && i < (int)v.size()").
+    const std::vector<Mat> two(2, randomImage(Size(32, 24), 1));
+    Mat map;
+    expectError([&]() { xai::AugmentedScoreCAM::create(makeTinyNet(TinyNetSpec()), p)->compute(two, 0, map); },
+                "the image is a list of 2 arrays: one image (a Mat or UMat) is expected");
+    expectError([&]() { xai::confidenceChange(makeTinyNet(TinyNetSpec()), p.scoreCam, two, Mat(24, 32, CV_32F, Scalar(1)), 0); },
+                "confidenceChange: the image is a list of 2 arrays: one image (a Mat or UMat) is expected");
 }
 
 TEST(XAI_BadInput, layers)
