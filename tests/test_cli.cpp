@@ -947,6 +947,26 @@ TEST(XAI_Explain, score_layer_and_score_type_are_options_and_sidecar_keys)
     EXPECT_EQ((std::string)s2["images"][0]["classes"][0]["maps"][0]["parameters"]["score_type"], "probabilities");
     EXPECT_DOUBLE_EQ((double)s2["images"][0]["classes"][0]["score"], (double)cls["score"]);
 
+    // The library's warning about scores that are not what --score-type says: in the options' words,
+    // once a run, not as OpenCV's log line naming Params::scoreType (--quiet or not).
+    fs::create_directories(dir.path() / "two_images");
+    fs::copy_file(kDemo, dir.path() / "two_images" / "a.png");
+    fs::copy_file(kDemo, dir.path() / "two_images" / "b.png");
+    for (const char* loudness : {"", "--quiet "})
+    {
+        const Result w = runExplain(dir.path(), std::string(loudness) + "--method score-cam --max-channels 4 "
+                                                "--score-layer logits --score-type probabilities --output warned two_images");
+        ASSERT_EQ(w.code, 0) << w.err;
+        const std::string words = "xai_explain: warning: two_images/a.png: the scores of layer 'logits' are not "
+                                  "probabilities (sum ";
+        const size_t at = w.err.find(words);
+        EXPECT_NE(at, std::string::npos) << w.err;
+        EXPECT_EQ(w.err.find(words, at + 1), std::string::npos) << "once a run: " << w.err;
+        EXPECT_NE(w.err.find("), though --score-type says they are; they are used as given\n"), std::string::npos) << w.err;
+        EXPECT_EQ(w.err.find("[ WARN"), std::string::npos) << w.err;
+        EXPECT_EQ(w.err.find("Params::"), std::string::npos) << w.err;
+    }
+
     // A model of two outputs is explained once the one with the class scores is named.
     const Result two = runExplain(dir.path(), quick + "--model " + quote(kTwoOutputs.string()) +
                                                   " --size 32x32 --score-layer logits --output two " + quote(kDemo.string()));

@@ -4,6 +4,8 @@
 
 #include "cli_progress.hpp"
 
+#include "cli_errors.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -103,6 +105,16 @@ void Progress::message(const std::string& line)
     if (barOnScreen_)
         std::fputs(statusLine(terminalWidth()).c_str(), stderr);
     std::fflush(stderr);
+}
+
+void Progress::libraryWarnings(const std::vector<std::string>& warnings, const std::string& subject)
+{
+    for (const std::string& w : warnings)
+        if (std::find(reported_.begin(), reported_.end(), w) == reported_.end())
+        {
+            reported_.push_back(w);
+            message(program_ + ": warning: " + subject + ": " + inOptionWords(w));
+        }
 }
 
 void Progress::finish()

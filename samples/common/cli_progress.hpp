@@ -35,6 +35,10 @@ public:
     void endImage();
     //! Prints a line (a warning, an error) on stderr without garbling the bar; in every style.
     void message(const std::string& line);
+    /** Prints the warnings of an explainer's last computation (cv::xai::ScoreCAM::getWarnings()) in
+        the command line's words, each once: "<program>: warning: <subject>: ...". The programs keep
+        OpenCV's log to errors, so that these are not printed twice in the library's words. */
+    void libraryWarnings(const std::vector<std::string>& warnings, const std::string& subject);
     //! Ends the bar's line.
     void finish();
 
@@ -58,6 +62,7 @@ private:
     long long forwards_ = 0;
     Clock::time_point start_, lastShown_;
     bool barOnScreen_ = false;
+    std::vector<std::string> reported_;  //!< library warnings printed so far
 };
 
 } // namespace xai_samples

@@ -10,7 +10,7 @@
 #include <map>
 #include <set>
 
-
+#include <opencv2/core/utils/logger.hpp>
 #include <opencv2/dnn.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/xai.hpp>
@@ -520,6 +520,8 @@ int runEvaluation(const Options& o)
         gt.images.resize(o.limit);
     if (o.threads > 0)
         cv::setNumThreads(o.threads);
+    // The library's warnings are printed in this program's words (Progress::libraryWarnings).
+    cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
 
     RunInfo info;
     info.settings = o.settings();
@@ -669,6 +671,7 @@ int runEvaluation(const Options& o)
                 for (const GtObject& obj : im->objects)
                     classes.push_back(obj.classId);
                 const std::vector<Explanation> explained = explainGroup(*cam, group, li.image, classes);
+                progress.libraryWarnings(cam->getWarnings(), im->name);
                 unitProgress.next();
                 for (size_t g = 0; g < group.size(); g++)
                 {

@@ -272,6 +272,7 @@ private:
                 throw;
             }
             const double ms = millisecondsSince(start);
+            progress_.libraryWarnings(ex.cam->getWarnings(), rec.path);
             if (m == 0)
             {
                 // top:K is ranked by the library on the unmasked image; its scores fill the summary.
@@ -378,8 +379,8 @@ private:
 
 int run(const Options& o)
 {
-    if (o.quiet)
-        cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
+    // The library's warnings are printed in this program's words (getWarnings()), not as OpenCV's log.
+    cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
     if (!o.mergeSummaries.empty())
         return mergeSummaries(o.mergeSummaries, o.quiet);
 

@@ -12,6 +12,7 @@
 #include "masked_scoring.hpp"
 #include "net_setup.hpp"
 #include "usage_guard.hpp"
+#include "warnings.hpp"
 
 namespace cv {
 namespace xai {
@@ -114,6 +115,7 @@ struct NetLayout
     int channels; //!< K
     Size grid;    //!< the target layer's w x h
     LayerGeometry geometry; //!< where the grid's cells lie on the frame
+    std::vector<String> warnings; //!< of the setup at this shape: they apply to every computation at it
 };
 
 //! Everything one computation produced; the getters read the last one that completed.
@@ -132,6 +134,7 @@ struct Run
     std::vector<Mat> warps;
     std::vector<std::vector<Mat> > lowRes; //!< [view][class], h x w, before any ReLU
     std::vector<int> emptyMaps;
+    std::vector<String> warnings;
     int forwards;
     int batch;                     //!< images per forward
 };
@@ -247,6 +250,11 @@ public:
         const UsageGuard guard(this, "getEmptyMaps()");
         return last_.emptyMaps;
     }
+    std::vector<String> getWarnings() const CV_OVERRIDE
+    {
+        const UsageGuard guard(this, "getWarnings()");
+        return last_.warnings;
+    }
     // Fixed by the constructor: no state to guard.
     int getBackend() const CV_OVERRIDE { return backend_; }
     int getTarget() const CV_OVERRIDE { return target_; }
@@ -300,6 +308,7 @@ void Explainer::prepare(const Mat& frame)
     layout_ = NetLayout();
     scorer_.release();
     NetLayout layout;
+    const WarningCollector collect(layout.warnings);
     layout.scoreLayer = resolveScoreLayer(net_, params_.scoreCam.scoreLayer);
     const NetProbe probe = probeNet(net_, params_.scoreCam.targetLayer, layout.scoreLayer, inputShape);
     layout.targetLayer = probe.targetLayer;
@@ -310,9 +319,8 @@ void Explainer::prepare(const Mat& frame)
     // computeDenseMap cannot fall back on the resize convention: viewWarps() refuses it instead.
     if (params_.scoreCam.upsampling == UPSAMPLE_LAYER_GEOMETRY &&
         !findLayerGeometry(net_, layout.targetLayer, layout.geometry) && !denseLattice_)
-        CV_LOG_WARNING(NULL, "xai: the geometry of layer '" << layout.targetLayer << "' could not be found from "
-                       "the layers before it (a layer of unknown geometry is on the way); its cells are placed as "
-                       "cv::resize places them");
+        warn("the geometry of layer '" + layout.targetLayer + "' could not be found from the layers before it (a "
+             "layer of unknown geometry is on the way); its cells are placed as cv::resize places them");
     layout.inputShape = inputShape;
     layout_ = layout;
 }
@@ -384,9 +392,11 @@ void Explainer::compute(InputArray image, const std::vector<int>& requested, Out
     runForwards_ = 0;
     plannedForwards_ = 0;
     Run run(geometry_);
+    const WarningCollector collect(run.warnings);
     const Mat frame = run.geometry.toFrame(image); // the network input frame, raw pixel values
     run.frame = frame.size();
     prepare(frame);
+    run.warnings.insert(run.warnings.begin(), layout_.warnings.begin(), layout_.warnings.end());
     run.layer = layout_.geometry;
     run.targetLayer = layout_.targetLayer;
     run.probabilities = layout_.probabilities;
@@ -507,14 +517,13 @@ void Explainer::fuseViews(Run& run, int fusion, const SuperResolutionParams& sup
             run.emptyMaps.push_back((int)c);
             if (viewsPositive)
             {
-                CV_LOG_WARNING(NULL, "xai: the map of class " << run.classes[c] << " is zero everywhere although "
-                               "the views' maps were not: " << emptyFusionCause(fusion, superResolution,
-                                                                               fuser->getReport()));
+                warn(cv::format("the map of class %d is zero everywhere although the views' maps were not: ",
+                                run.classes[c]) + emptyFusionCause(fusion, superResolution, fuser->getReport()));
             }
             else
             {
-                CV_LOG_WARNING(NULL, "xai: the map of class " << run.classes[c] << " is zero everywhere: no "
-                               "channel raised its score (try another target layer or weight mode)");
+                warn(cv::format("the map of class %d is zero everywhere: no channel raised its score (try another "
+                                "target layer or weight mode)", run.classes[c]));
             }
         }
     }

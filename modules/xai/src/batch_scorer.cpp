@@ -4,6 +4,7 @@
 
 #include "precomp.hpp"
 #include "batch_scorer.hpp"
+#include "warnings.hpp"
 
 namespace cv {
 namespace xai {
@@ -63,8 +64,8 @@ bool BatchScorer::forwardBlob(const Mat& blob, int expectedRows, std::vector<Mat
 
 void BatchScorer::fallBackToSingleImages(const String& why)
 {
-    CV_LOG_WARNING(NULL, "xai: the net does not run batches of " << capacity() << " images (" << why
-                   << "); scoring one image per forward from now on");
+    warn(cv::format("the net does not run batches of %d images (", capacity()) + why +
+         "); scoring one image per forward from now on");
     blob_ = allocateBlob(1, channels(), frame_);
     refused_ = true;
 }

@@ -9,6 +9,7 @@
 #include "input_geometry.hpp"
 #include "net_setup.hpp"
 #include "usage_guard.hpp"
+#include "warnings.hpp"
 
 #include <cstring>
 #include <functional>
@@ -219,8 +220,8 @@ private:
         }
         if (!failure.empty())
         {
-            CV_LOG_WARNING(NULL, "xai: the net does not run batches of " << batch_ << " images (" << failure
-                           << "); scoring one image per forward from now on");
+            warn(cv::format("the net does not run batches of %d images (", batch_) + failure +
+                 "); scoring one image per forward from now on");
             const Mat batch = blob_.clone();
             batch_ = 1;
             const int sz[] = { 1, batch.size[1], batch.size[2], batch.size[3] };

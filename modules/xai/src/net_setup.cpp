@@ -5,6 +5,7 @@
 #include "precomp.hpp"
 #include "net_setup.hpp"
 #include "batch_scorer.hpp"
+#include "warnings.hpp"
 
 #include "opencv2/core/cuda.hpp"
 #include "opencv2/dnn/all_layers.hpp"
@@ -63,9 +64,9 @@ void applyBackend(dnn::Net& net, int& backend, int& target)
             // Once per process: a program that makes several explainers says it once.
             static bool warned = false;
             if (!warned)
-                CV_LOG_WARNING(NULL, "xai: CUDA was requested but " << (compiled ? "no CUDA device was found" :
-                               "this OpenCV was built without CUDA support for that target")
-                               << "; running on the CPU (DNN_BACKEND_OPENCV, DNN_TARGET_CPU)");
+                warn(String("CUDA was requested but ") + (compiled ? "no CUDA device was found" :
+                     "this OpenCV was built without CUDA support for that target") +
+                     "; running on the CPU (DNN_BACKEND_OPENCV, DNN_TARGET_CPU)");
             warned = true;
             backend = dnn::DNN_BACKEND_OPENCV;
             target = dnn::DNN_TARGET_CPU;
@@ -403,8 +404,8 @@ String resolveScoreLayer(const dnn::Net& net, const String& requested)
     if (outs.empty())
         CV_Error(Error::StsBadArg, "the net has no output layer to read class scores from");
     if (outs.size() > 1)
-        CV_LOG_WARNING(NULL, "xai: the net has " << outs.size() << " outputs; reading class scores from the first, '"
-                       << outs[0] << "' (set Params::scoreLayer to choose)");
+        warn(cv::format("the net has %d outputs; reading class scores from the first, '%s' (set Params::scoreLayer "
+                        "to choose)", (int)outs.size(), outs[0].c_str()));
     return outs[0];
 }
 
@@ -461,9 +462,9 @@ bool readsProbabilities(const dnn::Net& net, const String& scoreLayer, int score
     if (scoreType == SCORE_PROBABILITIES)
     {
         if (!numbers)
-            CV_LOG_WARNING(NULL, "xai: Params::scoreType is SCORE_PROBABILITIES, but the scores of layer '"
-                           << scoreLayer << "' are not probabilities (sum " << total << ", minimum " << minVal
-                           << "); they are used as given");
+            warn(cv::format("the scores of layer '%s' are not probabilities (sum %g, minimum %g), though "
+                            "Params::scoreType says they are; they are used as given", scoreLayer.c_str(), total,
+                            minVal));
         return true;
     }
     if (scoreType == SCORE_LOGITS)
@@ -472,15 +473,14 @@ bool readsProbabilities(const dnn::Net& net, const String& scoreLayer, int score
     const bool graph = isSoftmax(producer);
     if (graph && !numbers)
     {
-        CV_LOG_WARNING(NULL, "xai: the score layer '" << scoreLayer << "' comes from the Softmax '" << producer->name
-                       << "', but its scores do not sum to 1 per image (sum " << total << ", minimum " << minVal
-                       << "): the softmax may run over another axis; reading them as logits (set "
-                       "Params::scoreType to choose)");
+        warn(cv::format("the score layer '%s' comes from the Softmax '%s', but its scores do not sum to 1 per image "
+                        "(sum %g, minimum %g): the softmax may run over another axis; reading them as logits (set "
+                        "Params::scoreType to choose)", scoreLayer.c_str(), producer->name.c_str(), total, minVal));
     }
     else if (!graph && numbers)
     {
-        CV_LOG_WARNING(NULL, "xai: no Softmax produces the score layer '" << scoreLayer << "', but its scores are "
-                       "non-negative and sum to 1: reading them as probabilities (set Params::scoreType to choose)");
+        warn("no Softmax produces the score layer '" + scoreLayer + "', but its scores are non-negative and sum to "
+             "1: reading them as probabilities (set Params::scoreType to choose)");
     }
     return numbers;
 }

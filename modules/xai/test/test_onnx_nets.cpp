@@ -92,6 +92,32 @@ TEST(XAI_ScoreType, explicit_score_types_are_obeyed)
     EXPECT_EQ(0.0, maxAbsDiff(given, probabilities));
 }
 
+// What the library logs about a computation is also the explainer's to report (getWarnings()), so
+// that a program can say it in its own words; the warnings of the net's setup at a shape apply to
+// every computation at that shape.
+TEST(XAI_ScoreType, warnings_of_a_computation_are_reported_by_the_explainer)
+{
+    const Mat image = randomImage(Size(32, 32), 6);
+    xai::ScoreCAM::Params p = onnxParams();
+    p.scoreType = xai::SCORE_PROBABILITIES; // the net ends in logits
+    Ptr<xai::ScoreCAM> cam = xai::ScoreCAM::create(readTestNet("logits.onnx"), p);
+    EXPECT_TRUE(cam->getWarnings().empty()) << "nothing before the first computation";
+    Mat map;
+    for (int i = 0; i < 2; i++)
+    {
+        cam->compute(image, 0, map);
+        const std::vector<String> warnings = cam->getWarnings();
+        ASSERT_EQ(1u, warnings.size()) << "computation " << i;
+        EXPECT_EQ(0u, warnings[0].find("the scores of layer 'logits' are not probabilities (sum ")) << warnings[0];
+        EXPECT_NE(std::string::npos, warnings[0].find("though Params::scoreType says they are; they are used as given"))
+            << warnings[0];
+    }
+    p.scoreType = xai::SCORE_AUTO;
+    cam = xai::ScoreCAM::create(readTestNet("logits.onnx"), p);
+    cam->compute(image, 0, map);
+    EXPECT_TRUE(cam->getWarnings().empty());
+}
+
 TEST(XAI_TargetLayer, chosen_from_real_output_shapes_not_shape_inference)
 {
     // OpenCV 4.6's shape inference gives GlobalAveragePool (and the Flatten importer's pass-through

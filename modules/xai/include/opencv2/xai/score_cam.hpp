@@ -242,6 +242,12 @@ public:
     CV_WRAP virtual void getChannelWeights(OutputArray weights) const = 0;
     //! @brief Indices (into the class list) of the maps of the last computation that were zero everywhere.
     CV_WRAP virtual std::vector<int> getEmptyMaps() const = 0;
+    /** @brief The warnings that apply to the last computation, without the "xai: " prefix of the
+    log: a score layer that is not what Params::scoreType says, a net that refused batches, a layer
+    whose geometry is unknown, a map that is zero everywhere. Each is also logged
+    (CV_LOG_WARNING) when it arises, once per input shape for those of the net's setup, which stay
+    in this list for every computation at that shape; a program can report them in its own words. */
+    CV_WRAP virtual std::vector<String> getWarnings() const = 0;
     /** @brief Where the target layer's cells lie on the network input in the last computation
     (the layers' true geometry, or the cv::resize convention; see Params::upsampling). */
     CV_WRAP virtual LayerGeometry getLayerGeometry() const = 0;
