@@ -49,24 +49,11 @@ struct Placement
     Point2d stride, offset;
 };
 
-class GeometryWalk
+class GeometryWalk : public LayerWalk<Placement, GeometryWalk>
 {
 public:
     explicit GeometryWalk(const dnn::Net& net) : net_(net) {}
 
-    Placement of(int id, int depth)
-    {
-        std::map<int, Placement>::const_iterator found = memo_.find(id);
-        if (found != memo_.end())
-            return found->second;
-        Placement p;
-        if (depth < 4096) // deeper than any real net: a cycle or a pathological graph gives up
-            p = compute(id, depth);
-        memo_[id] = p;
-        return p;
-    }
-
-private:
     Placement compute(int id, int depth)
     {
         Placement p;
@@ -121,8 +108,8 @@ private:
         return p;
     }
 
+private:
     const dnn::Net& net_;
-    std::map<int, Placement> memo_;
 };
 
 } // namespace

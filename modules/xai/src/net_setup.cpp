@@ -184,24 +184,11 @@ struct Extent
     pooling, element-wise layers), and refuses the first window that does not fit its padded input.
     OpenCV's own shape inference fails there too, but with its internals in the message and
     [ERROR] lines on stderr; past a layer not known here, checkWindowsFit leaves the rest to it. */
-class ExtentWalk
+class ExtentWalk : public LayerWalk<Extent, ExtentWalk>
 {
 public:
     ExtentWalk(const dnn::Net& net, const std::vector<int>& shape) : net_(net), shape_(shape) {}
 
-    Extent of(int id, int depth)
-    {
-        std::map<int, Extent>::const_iterator found = memo_.find(id);
-        if (found != memo_.end())
-            return found->second;
-        Extent e;
-        if (depth < 4096) // deeper than any real net: a cycle or a pathological graph gives up
-            e = compute(id, depth);
-        memo_[id] = e;
-        return e;
-    }
-
-private:
     Extent compute(int id, int depth)
     {
         Extent e;
@@ -273,9 +260,9 @@ private:
         return e;
     }
 
+private:
     const dnn::Net& net_;
     const std::vector<int>& shape_;
-    std::map<int, Extent> memo_;
 };
 
 } // namespace

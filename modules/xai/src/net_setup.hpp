@@ -7,6 +7,8 @@
 
 #include "precomp.hpp"
 
+#include <map>
+
 namespace cv {
 namespace xai {
 
@@ -64,6 +66,29 @@ String resolveScoreLayer(const dnn::Net& net, const String& requested);
     are non-negative and sum to 1), with a warning where the graph and the numbers disagree.
     @param scores one row of the score layer's output */
 bool readsProbabilities(const dnn::Net& net, const String& scoreLayer, int scoreType, const Mat& scores);
+
+/** A walk from the net's input to its layers that computes a Value per layer from its inputs' (the
+    cells' geometry, the blobs' extent) once each: of(id, depth) calls Derived::compute(id, depth)
+    the first time, which calls of() on the layer's inputs with depth + 1. */
+template <typename Value, typename Derived>
+class LayerWalk
+{
+public:
+    Value of(int id, int depth)
+    {
+        typename std::map<int, Value>::const_iterator found = memo_.find(id);
+        if (found != memo_.end())
+            return found->second;
+        Value v;
+        if (depth < 4096) // deeper than any real net: a cycle or a pathological graph gives up
+            v = static_cast<Derived*>(this)->compute(id, depth);
+        memo_[id] = v;
+        return v;
+    }
+
+private:
+    std::map<int, Value> memo_;
+};
 
 }} // namespace cv::xai
 
